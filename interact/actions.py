@@ -1,0 +1,318 @@
+"""Creating and changing interactions: log, assign, complete, edit, comment, delete.
+
+Every function takes the store, `now` and the current user; nothing here reads the
+clock, the environment or the working directory. Validation happens before anything
+is written, so a refused command leaves the store as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import messages as msg
+from . import people
+from .dates import isoformat
+from .model import Record, new_id
+from .store import Store
+
+
+@dataclass
+class Draft:
+    """What a command line says about an interaction, already parsed."""
+
+    type: str | None = None
+    who: str | None = None
+    with_refs: list[str] = field(default_factory=list)
+    account_refs: list[str] = field(default_factory=list)
+    when: datetime | None = None
+    duration: int | None = None
+    due: str | None = None  # ISO date
+    purpose: str | None = None
+    category: str | None = None
+    outcome: str | None = None
+    ratings: dict[str, str] = field(default_factory=dict)
+    tags: list[str] = field(default_factory=list)
+    relates: list[str] = field(default_factory=list)
+    sets: dict[str, str] = field(default_factory=dict)
+    assignee: str | None = None
+    instructions: str | None = None
+    note: str | None = None
+    notify: bool = False
+    personal: bool = False
+    new_contact: dict | None = None  # --new: {"email":..., "phone":...}
+
+
+def _ratings(store: Store, pairs: dict[str, str]) -> dict[str, int]:
+    result = {}
+    allowed = store.config.ratings
+    for name, value in pairs.items():
+        if allowed and name not in allowed:
+            raise msg.unknown_rating(name, allowed)
+        if not (value.isdigit() and 1 <= int(value) <= 5):
+            raise msg.bad_rating(name, value)
+        result[name] = int(value)
+    return result
+
+
+def _relates(refs: list[str]) -> list[str]:
+    for ref in refs:
+        kind, sep, rest = ref.partition(":")
+        if not (sep and kind and rest):
+            raise msg.bad_relates(ref)
+    return list(refs)
+
+
+def _add_unique(items: list, new) -> list:
+    for item in new:
+        if item not in items:
+            items.append(item)
+    return items
+
+
+@dataclass
+class _People:
+    contacts: list = field(default_factory=list)   # Records
+    accounts: list = field(default_factory=list)   # ids
+    primary: Record | None = None
+    created: Record | None = None
+
+
+def _gather_people(store: Store, draft: Draft) -> _People:
+    """Resolve WHO, --with and --account (SPEC §2); --new creates WHO once all else resolved."""
+    found = _People()
+    explicit_accounts = [people.account(store, ref)["id"] for ref in draft.account_refs]
+    others = [people.resolve(store, ref, ("contact", "account")) for ref in draft.with_refs]
+    if draft.who is not None:
+        if draft.new_contact is not None:
+            fields = {"name": draft.who, **{k: v for k, v in draft.new_contact.items() if v}}
+            if explicit_accounts:
+                fields["accounts"] = explicit_accounts[:1]
+            found.created = found.primary = people.create(store, "contact", fields)
+        else:
+            found.primary, via_account = people.person(store, draft.who)
+            if via_account is not None:
+                _add_unique(found.accounts, [via_account["id"]])
+        found.contacts.append(found.primary)
+    for kind, record in others:
+        if kind == "account":
+            _add_unique(found.accounts, [record["id"]])
+        elif all(c["id"] != record["id"] for c in found.contacts):
+            found.contacts.append(record)
+    if explicit_accounts:
+        _add_unique(found.accounts, explicit_accounts)
+    else:
+        for contact in found.contacts:
+            own = contact.get("accounts") or []
+            if len(own) == 1:
+                _add_unique(found.accounts, own)
+    return found
+
+
+def _validate_common(store: Store, record: dict) -> None:
+    config = store.config
+    config.check_type(record["type"])
+    record["category"] = config.check_category(record.get("category"))
+    if record.get("assignee"):
+        config.check_user(record["assignee"])
+    if config.require_account and not record.get("accounts"):
+        raise msg.account_required()
+
+
+def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: str) -> tuple[Record, _People]:
+    """A new interaction from a draft, validated; people are resolved but not yet saved."""
+    if draft.personal and (draft.who or draft.with_refs):
+        raise msg.personal_with_people()
+    if not draft.personal and not draft.who:
+        raise msg.who_missing()
+    # check what needs no writing before --new creates a contact
+    store.config.check_type(draft.type)
+    ratings = _ratings(store, draft.ratings)
+    relates = _relates(draft.relates)
+    found = _gather_people(store, draft)
+    record = Record({
+        "id": new_id(),
+        "type": draft.type,
+        "purpose": draft.purpose,
+        "category": draft.category,
+        "when": isoformat(draft.when) if draft.when else None,
+        "duration": draft.duration,
+        "due": draft.due,
+        "contacts": [c["id"] for c in found.contacts],
+        "accounts": found.accounts,
+        "relates_to": relates,
+        "assignee": assignee,
+        "created_by": user,
+        "created_at": isoformat(now),
+        "instructions": draft.instructions,
+        "note": draft.note,
+        "tags": _add_unique([], draft.tags),
+        "ratings": ratings,
+        "notify": [user] if draft.notify else [],
+        "personal": draft.personal,
+    })
+    try:
+        _validate_common(store, record)
+    except Exception:
+        _undo_created(store, found)
+        raise
+    return record, found
+
+
+def _undo_created(store: Store, found: _People) -> None:
+    # A contact made by --new for an interaction that was then refused is taken back.
+    if found.created is not None and found.created.path is not None:
+        found.created.path.unlink(missing_ok=True)
+
+
+def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Record:
+    store.save_interaction(record, new=True)
+    if found.primary is not None:
+        people.set_fields(store, found.primary, draft.sets)
+    return record
+
+
+def log(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
+    """Record an interaction that took place: completed at its `when` (default now)."""
+    if draft.sets and draft.personal:
+        raise msg.set_without_contact()
+    record, found = _new_record(store, now, user, draft, assignee=user)
+    when = record.get("when") or isoformat(now)
+    record.update(when=when, outcome=draft.outcome, completed_at=when, completed_by=user)
+    return _finish(store, record, found, draft), found.created
+
+
+def assign(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
+    """Plan or hand out an interaction: open, assigned to draft.assignee or the user."""
+    if draft.sets and draft.personal:
+        raise msg.set_without_contact()
+    record, found = _new_record(store, now, user, draft, assignee=draft.assignee or user)
+    return _finish(store, record, found, draft), found.created
+
+
+def _append(text: str | None, more: str | None) -> str | None:
+    if not more:
+        return text
+    return f"{text}\n{more}" if text else more
+
+
+def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: str, note=None,
+             next_action=None, type=None, when: datetime | None = None, ratings=None, sets=None,
+             follow_up: datetime | None = None, follow_up_type=None, follow_up_to=None
+             ) -> tuple[Record, Record | None]:
+    """Complete an open or missed interaction; optionally plan its follow-up."""
+    with store.lock():
+        record = store.find_interaction(prefix)
+        if record.get("completed_at"):
+            raise msg.already_completed(record)
+        if type:
+            store.config.check_type(type)
+            record["type"] = type
+        new_ratings = _ratings(store, ratings or {})
+        if follow_up_type:
+            store.config.check_type(follow_up_type)
+        if follow_up_to:
+            store.config.check_user(follow_up_to)
+        if when is not None:
+            record["when"] = isoformat(when)
+        record["ratings"] = {**(record.get("ratings") or {}), **new_ratings}
+        record.update(
+            outcome=outcome,
+            note=_append(record.get("note"), note),
+            next_action=next_action or record.get("next_action"),
+            completed_at=isoformat(when) if when is not None else isoformat(now),
+            completed_by=user,
+        )
+        contacts = store.contacts()
+        primary = contacts.get((record.get("contacts") or [None])[0])
+        if sets and primary is None:
+            raise msg.set_without_contact()
+        follow = None
+        if follow_up is not None:
+            follow = Record({
+                "id": new_id(),
+                "type": follow_up_type or record["type"],
+                "purpose": record.get("purpose"),
+                "category": record.get("category"),
+                "when": isoformat(follow_up),
+                "contacts": list(record.get("contacts") or []),
+                "accounts": list(record.get("accounts") or []),
+                "assignee": follow_up_to or user,
+                "created_by": user,
+                "created_at": isoformat(now),
+                "follow_up_of": record["id"],
+                "personal": record.get("personal", False),
+            })
+        store.save_interaction(record)
+        if follow is not None:
+            store.save_interaction(follow, new=True)
+        if primary is not None:
+            people.set_fields(store, primary, sets or {})
+    return record, follow
+
+
+EDITABLE_WHEN_COMPLETED = {"tags", "untag"}
+
+
+def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
+         untag: list[str] = (), changed: set[str] = frozenset()) -> Record:
+    """Change the fields named in `changed` (plus list additions) of an interaction.
+
+    Scalars are replaced; --with, --account, --tag and --relates add to their lists.
+    A completed interaction only takes tag changes.
+    """
+    with store.lock():
+        record = store.find_interaction(prefix)
+        if not changed:
+            raise msg.nothing_to_edit()
+        if record.get("completed_at") and changed - EDITABLE_WHEN_COMPLETED:
+            raise msg.edit_completed(record)
+        if "type" in changed:
+            store.config.check_type(draft.type)
+            record["type"] = draft.type
+        for name in ("purpose", "category", "instructions", "note", "due", "duration"):
+            if name in changed:
+                record[name] = getattr(draft, name)
+        if "when" in changed:
+            record["when"] = isoformat(draft.when)
+        if "assignee" in changed:
+            record["assignee"] = draft.assignee
+        if "notify" in changed and user not in (record.get("notify") or []):
+            record["notify"] = [*(record.get("notify") or []), user]
+        if "ratings" in changed:
+            record["ratings"] = {**(record.get("ratings") or {}), **_ratings(store, draft.ratings)}
+        if "relates" in changed:
+            record["relates_to"] = _add_unique(list(record.get("relates_to") or []), _relates(draft.relates))
+        if "tags" in changed:
+            record["tags"] = _add_unique(list(record.get("tags") or []), draft.tags)
+        if "untag" in changed:
+            record["tags"] = [t for t in record.get("tags") or [] if t not in untag]
+        if draft.with_refs or draft.account_refs:
+            found = _gather_people(store, Draft(with_refs=draft.with_refs, account_refs=draft.account_refs))
+            record["contacts"] = _add_unique(list(record.get("contacts") or []), [c["id"] for c in found.contacts])
+            record["accounts"] = _add_unique(list(record.get("accounts") or []), found.accounts)
+            if found.contacts or found.accounts:
+                record.pop("personal", None)
+        _validate_common(store, record)
+        primary = store.contacts().get((record.get("contacts") or [None])[0])
+        if draft.sets and primary is None:
+            raise msg.set_without_contact()
+        store.save_interaction(record)
+        if primary is not None:
+            people.set_fields(store, primary, draft.sets)
+    return record
+
+
+def comment(store: Store, now: datetime, user: str, prefix: str, text: str) -> Record:
+    if not text.strip():
+        raise msg.empty_comment()
+    with store.lock():
+        record = store.find_interaction(prefix)
+        record["posts"] = [*(record.get("posts") or []), {"at": isoformat(now), "by": user, "text": text}]
+        store.save_interaction(record)
+    return record
+
+
+def delete(store: Store, record: Record) -> None:
+    with store.lock():
+        store.delete_interaction(record)

@@ -1,0 +1,191 @@
+"""The command line: global options, the lazily loaded commands, and error handling.
+
+Commands live in `interact/commands/`, grouped by what they work on; a command's
+module is imported only when that command runs, so `interact log` loads little.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import UserError
+
+# command name -> "module:attribute" in interact.commands
+COMMANDS = {
+    "init": "store:init",
+    "log": "interactions:log",
+    "assign": "interactions:assign",
+    "complete": "interactions:complete",
+    "show": "interactions:show",
+    "edit": "interactions:edit",
+    "comment": "interactions:comment",
+    "delete": "interactions:delete",
+    "contact": "people:contact",
+    "account": "people:account",
+}
+
+
+class CliError(click.ClickException):
+    """A user's mistake: one line on stderr (candidates after it), exit 1."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, candidates=()):
+        super().__init__(message)
+        self.candidates = list(candidates)
+
+    def show(self, file=None):
+        stream = file or sys.stderr
+        click.echo(f"Error: {self.message}", file=stream)
+        for candidate in self.candidates:
+            click.echo(f"  {candidate}", file=stream)
+
+
+def user_errors(func):
+    """Turn the library's user errors (and failed writes) into CliError."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from .dates import DateError
+        from . import messages as msg
+
+        try:
+            return func(*args, **kwargs)
+        except UserError as error:
+            raise CliError(error.message, error.candidates) from None
+        except DateError as error:
+            raise CliError(str(error)) from None
+        except OSError as error:
+            raise CliError(msg.cannot_write(error).message) from None
+
+    return wrapper
+
+
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported on first use."""
+
+    def __init__(self, *args, lazy: dict[str, str], package: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy
+        self.package = package
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            module_name, attribute = self.lazy[name].split(":")
+            module = importlib.import_module(f"{self.package}.{module_name}")
+            return getattr(module, attribute)
+        return super().get_command(ctx, name)
+
+
+class Env:
+    """What every command needs, resolved on first use: the store, the clock, the user."""
+
+    def __init__(self, dir_option=None, as_user=None, environ=None, cwd=None):
+        self.dir_option = dir_option
+        self.as_user = as_user
+        self.environ = os.environ if environ is None else environ
+        self.cwd = Path.cwd() if cwd is None else cwd
+
+    @functools.cached_property
+    def store(self):
+        from .store import Store, find_store
+
+        return Store(find_store(self.dir_option, self.environ.get("INTERACT_DIR"), self.cwd))
+
+    @functools.cached_property
+    def tz(self):
+        from .dates import local_tz
+
+        return local_tz(self.environ.get("TZ"), self.store.config.timezone)
+
+    @functools.cached_property
+    def now(self):
+        from .dates import resolve_now
+
+        return resolve_now(self.environ.get("INTERACT_NOW"), self.tz)
+
+    @functools.cached_property
+    def user(self) -> str:
+        """--as, $INTERACT_USER, the store's `user`, `git config user.name`, the login name."""
+        name = self.as_user or self.environ.get("INTERACT_USER") or self.store.config.user
+        return name or _git_user(self.store.root) or _login_name()
+
+    @property
+    def color(self) -> bool:
+        return sys.stdout.isatty() and "NO_COLOR" not in self.environ
+
+    def when(self, text, default_time=None):
+        from .dates import parse_datetime
+
+        if default_time is None:
+            return parse_datetime(text, self.now, self.tz)
+        return parse_datetime(text, self.now, self.tz, default_time)
+
+    def date(self, text):
+        from .dates import parse_date
+
+        return parse_date(text, self.now, self.tz)
+
+    def flush_warnings(self):
+        if "store" in self.__dict__:
+            for line in dict.fromkeys(self.store.warnings):
+                click.echo(line, err=True)
+
+
+def _git_user(folder: Path) -> str | None:
+    import subprocess
+
+    try:
+        result = subprocess.run(["git", "config", "user.name"], cwd=folder, capture_output=True, text=True,
+                                timeout=5)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return result.stdout.strip() or None
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "me"
+
+
+pass_env = click.make_pass_decorator(Env)
+
+
+@click.group(cls=LazyGroup, lazy=COMMANDS, package="interact.commands",
+             context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--dir", "dir_option", metavar="PATH", help="The store to use (default: $INTERACT_DIR, then the "
+              "first folder up from here holding interact.yaml or records/interact.yaml).")
+@click.option("--as", "as_user", metavar="USER", help="Act as USER (default: $INTERACT_USER, the store's "
+              "user, git config user.name, the login name).")
+@click.version_option(__version__, prog_name="interact")
+@click.pass_context
+def cli(ctx, dir_option, as_user):
+    """Log, plan and list interactions with people: calls, visits, emails, meetings.
+
+    \b
+    Examples:
+      interact log call "Jane Doe" "Discussed the renewal" --outcome "Sending a quote"
+      interact assign visit acme --to bob --when "fri 10am" --due fri
+      interact list --everyone --status missed
+    """
+    env = Env(dir_option, as_user)
+    ctx.obj = env
+    ctx.call_on_close(env.flush_warnings)
+
+
+def main():
+    cli(prog_name="interact")

@@ -1,0 +1,299 @@
+"""log, assign, complete, show, edit, comment, delete."""
+
+from __future__ import annotations
+
+import click
+
+from .. import actions
+from .. import messages as msg
+from ..cli import pass_env, user_errors
+from ..people import parse_pairs
+
+
+def _people_options(func):
+    for decorator in reversed([
+        click.option("--with", "with_refs", multiple=True, metavar="REF",
+                     help="More people (or accounts) it was with; repeatable."),
+        click.option("--account", "account_refs", multiple=True, metavar="REF",
+                     help="The account it relates to (default: the accounts of its people)."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _detail_options(func):
+    for decorator in reversed([
+        click.option("--duration", metavar="DURATION", help="How long: 30, 30m, 1h30m, 2d."),
+        click.option("--purpose", help="Why: renewal, follow-up, enquiry, or any text."),
+        click.option("--category", help="One of the store's categories (for reports)."),
+        click.option("--rating", "ratings", multiple=True, metavar="NAME=N", help="A 1-5 rating, e.g. interest=4."),
+        click.option("--tag", "tags", multiple=True, help="A tag; repeatable."),
+        click.option("--relates", multiple=True, metavar="KIND:REF", help="A reference such as case:4711."),
+        click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+                     help="Store extra information on the contact, e.g. country=India."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _creation_options(func):
+    for decorator in reversed([
+        click.option("--new", is_flag=True, help="Create the contact WHO first (with --email, --phone, --account)."),
+        click.option("--email", help="With --new: the new contact's email."),
+        click.option("--phone", help="With --new: the new contact's phone."),
+        click.option("--personal", is_flag=True, help="A note to self with no one: every word is the note."),
+        click.option("--edit", "use_editor", is_flag=True, help="Write the text in $EDITOR."),
+    ]):
+        func = decorator(func)
+    return func
+
+
+def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, category, ratings, tags, relates,
+           sets, new, email, phone, personal, use_editor, what):
+    from ..dates import parse_duration
+    from .common import read_text
+
+    words = list(words)
+    who = None if personal or not words else words.pop(0)
+    if who == "-" and not personal:
+        raise msg.who_missing()
+    return actions.Draft(
+        type=type_, who=who, with_refs=list(with_refs), account_refs=list(account_refs),
+        duration=parse_duration(duration) if duration is not None else None,
+        purpose=purpose, category=category, ratings=parse_pairs(ratings, "--rating"), tags=list(tags),
+        relates=list(relates), sets=parse_pairs(sets, "--set"), personal=personal,
+        new_contact={"email": email, "phone": phone} if new else None,
+        **{what: read_text(words, use_editor, what)},
+    )
+
+
+def _report_created(contact):
+    if contact is not None:
+        click.echo(msg.created_contact(contact), err=True)
+
+
+@click.command()
+@click.argument("type_", metavar="TYPE")
+@click.argument("words", nargs=-1, metavar="WHO [NOTE...]")
+@_people_options
+@click.option("--when", metavar="WHEN", help="When it happened (default now): 14:30, yesterday 3pm, '2 days ago'.")
+@_detail_options
+@click.option("--outcome", help="How it ended, e.g. 'Left voicemail'.")
+@_creation_options
+@pass_env
+@user_errors
+def log(env, type_, words, when, outcome, **options):
+    """Record an interaction that took place, completed at --when (default now).
+
+    WHO is a contact or account (id, name, email, phone or a unique part of the
+    name); NOTE is the rest of the words, or '-' to read it from stdin.
+    Prints the new interaction's id.
+
+    \b
+    Examples:
+      interact log call "Jane Doe" Discussed the renewal --outcome "Sending a quote"
+      interact log visit acme --when "yesterday 3pm" --duration 1h --rating interest=4
+      interact log email "Raj Patel" --new --email raj@example.com --set country=India Asked about fees
+      interact log note --personal Remember to book the venue
+    """
+    draft = _draft(env, type_, words, what="note", **options)
+    draft.when = env.when(when) if when else None
+    draft.outcome = outcome
+    record, created = actions.log(env.store, env.now, env.user, draft)
+    _report_created(created)
+    click.echo(record["id"])
+
+
+@click.command()
+@click.argument("type_", metavar="TYPE")
+@click.argument("words", nargs=-1, metavar="WHO [INSTRUCTIONS...]")
+@_people_options
+@click.option("--to", "assignee", metavar="USER", help="Who is to do it (default: you).")
+@click.option("--when", metavar="WHEN", help="Planned start: 'fri 10am', 'tomorrow 9am', 2026-12-01T14:00.")
+@click.option("--due", metavar="DATE", help="Complete by this day: fri, +3d, 2026-11-28.")
+@click.option("--notify", is_flag=True, help="Tell me when it is completed.")
+@_detail_options
+@_creation_options
+@pass_env
+@user_errors
+def assign(env, type_, words, assignee, when, due, notify, **options):
+    """Plan or hand out an interaction: open, assigned --to USER (default you).
+
+    Prints the new interaction's id.
+
+    \b
+    Examples:
+      interact assign call "Jane Doe" Ask about the renewal --due fri
+      interact assign visit acme --to bob --when "tue 10am" --duration 1h --notify
+      id=$(interact assign call raj --when "tomorrow 9am")
+    """
+    draft = _draft(env, type_, words, what="instructions", **options)
+    draft.when = env.when(when) if when else None
+    draft.due = env.date(due).isoformat() if due else None
+    draft.assignee = assignee
+    draft.notify = notify
+    record, created = actions.assign(env.store, env.now, env.user, draft)
+    _report_created(created)
+    click.echo(record["id"])
+
+
+@click.command()
+@click.argument("id_", metavar="ID")
+@click.option("--outcome", required=True, help="How it ended, e.g. 'Booked a demo'.")
+@click.option("--note", help="Appended to the note.")
+@click.option("--next-action", help="What should happen next.")
+@click.option("--type", "type_", help="The type, if it changed (e.g. a planned call became a visit).")
+@click.option("--when", metavar="WHEN", help="When it took place (default: completed now, `when` as planned).")
+@click.option("--rating", "ratings", multiple=True, metavar="NAME=N", help="A 1-5 rating, e.g. interest=4.")
+@click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Store extra information on the contact.")
+@click.option("--follow-up", metavar="WHEN", help="Plan a follow-up at WHEN with the same people; prints its id.")
+@click.option("--follow-up-type", metavar="TYPE", help="The follow-up's type (default: this one's).")
+@click.option("--follow-up-to", metavar="USER", help="Who does the follow-up (default: you).")
+@pass_env
+@user_errors
+def complete(env, id_, outcome, note, next_action, type_, when, ratings, sets, follow_up, follow_up_type,
+             follow_up_to):
+    """Complete an interaction with its outcome. Completing is final.
+
+    \b
+    Examples:
+      interact complete 7kq2 --outcome "Left voicemail" --follow-up "tomorrow 10am"
+      interact complete 7kq2 --outcome "Signed" --when "today 11:00" --rating likelihood=5
+    """
+    record, follow = actions.complete(
+        env.store, env.now, env.user, id_, outcome=outcome, note=note, next_action=next_action, type=type_,
+        when=env.when(when) if when else None, ratings=parse_pairs(ratings, "--rating"),
+        sets=parse_pairs(sets, "--set"), follow_up=env.when(follow_up) if follow_up else None,
+        follow_up_type=follow_up_type, follow_up_to=follow_up_to,
+    )
+    click.echo(msg.completed(record), err=True)
+    if follow is not None:
+        click.echo(follow["id"])
+
+
+@click.command()
+@click.argument("id_", metavar="ID")
+@click.option("--type", "type_", help="A new type.")
+@click.option("--note", help="Replace the note.")
+@click.option("--instructions", help="Replace the instructions.")
+@click.option("--to", "assignee", metavar="USER", help="Reassign.")
+@click.option("--when", metavar="WHEN", help="A new planned time.")
+@click.option("--due", metavar="DATE", help="A new due date.")
+@click.option("--notify", is_flag=True, help="Tell me when it is completed.")
+@_people_options
+@_detail_options
+@click.option("--untag", multiple=True, metavar="TAG", help="Remove a tag; repeatable.")
+@pass_env
+@user_errors
+def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_refs, account_refs, duration,
+         purpose, category, ratings, tags, relates, sets, untag):
+    """Change an interaction that is not completed (a completed one takes only --tag/--untag).
+
+    Values replace; --with, --account, --tag and --relates add to what is there.
+
+    \b
+    Examples:
+      interact edit 7kq2 --when "mon 10am" --to bob
+      interact edit 7kq2 --with "Raj Patel" --tag vip
+    """
+    from ..dates import parse_duration
+
+    given = {
+        "type": type_, "note": note, "instructions": instructions, "assignee": assignee, "when": when,
+        "due": due, "notify": notify or None, "duration": duration, "purpose": purpose, "category": category,
+        "ratings": ratings or None, "tags": tags or None, "untag": untag or None, "relates": relates or None,
+        "people": (with_refs or account_refs) or None, "sets": sets or None,
+    }
+    changed = {name for name, value in given.items() if value is not None}
+    if assignee:
+        env.store.config.check_user(assignee)
+    draft = actions.Draft(
+        type=type_, note=note, instructions=instructions, assignee=assignee, purpose=purpose, category=category,
+        when=env.when(when) if when else None, due=env.date(due).isoformat() if due else None,
+        duration=parse_duration(duration) if duration is not None else None,
+        with_refs=list(with_refs), account_refs=list(account_refs), ratings=parse_pairs(ratings, "--rating"),
+        tags=list(tags), relates=list(relates), sets=parse_pairs(sets, "--set"),
+    )
+    record = actions.edit(env.store, env.now, env.user, id_, draft, untag=list(untag), changed=changed)
+    click.echo(msg.updated(record), err=True)
+
+
+@click.command()
+@click.argument("id_", metavar="ID")
+@click.argument("words", nargs=-1, required=True, metavar="TEXT...")
+@pass_env
+@user_errors
+def comment(env, id_, words):
+    """Add a comment (a post) to an interaction, completed ones too.
+
+    \b
+    Example:
+      interact comment 7kq2 Customer called back, wants a call on Monday
+    """
+    from .common import read_text
+
+    record = actions.comment(env.store, env.now, env.user, id_, read_text(words, False) or "")
+    click.echo(msg.commented(record), err=True)
+
+
+@click.command()
+@click.argument("id_", metavar="ID")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_env
+@user_errors
+def delete(env, id_, yes):
+    """Delete an interaction (asks first; --yes skips the question).
+
+    \b
+    Example:
+      interact delete 7kq2 --yes
+    """
+    from .common import people_names, summary
+
+    record = env.store.find_interaction(id_)
+    if not yes:
+        label = " ".join(part for part in (record.get("type"), people_names(record, env), summary(record)) if part)
+        click.confirm(f"Delete {record['id']} ({label})?", abort=True, err=True)
+    actions.delete(env.store, record)
+    click.echo(msg.deleted(record), err=True)
+
+
+@click.command()
+@click.argument("id_", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml", "ids"]), default="table",
+              show_default=True, help="Output format.")
+@pass_env
+@user_errors
+def show(env, id_, fmt):
+    """Show one interaction in full: its fields, status, people and follow-ups.
+
+    \b
+    Examples:
+      interact show 7kq2
+      interact show 7kq2 --format json | jq .status
+    """
+    from ..render import View
+    from .common import emit, local_time, with_status
+
+    store = env.store
+    record = store.find_interaction(id_)
+    data = with_status(record, env)
+    follow_ups = sorted(r["id"] for r in store.interactions() if r.get("follow_up_of") == record["id"])
+    data["follow_ups"] = follow_ups
+    contacts, accounts = store.contacts(), store.accounts()
+    rows = []
+    for key, value in data.items():
+        if key in ("contacts", "accounts"):
+            pool = contacts if key == "contacts" else accounts
+            value = ", ".join(f"{pool[i]['name']} ({i})" if i in pool else i for i in value)
+        elif key in ("when", "created_at", "completed_at"):
+            value = local_time(value, env)
+        elif key == "posts":
+            value = "\n".join(f"{local_time(p.get('at'), env)} {p.get('by', '')}: {p.get('text', '')}" for p in value)
+        elif isinstance(value, list):
+            value = ", ".join(map(str, value))
+        elif isinstance(value, dict):
+            value = ", ".join(f"{k}={v}" for k, v in value.items())
+        if value not in ("", None):
+            rows.append([key, value])
+    emit(fmt, View(records=[data], rows=rows, headers=["field", "value"], one=True))

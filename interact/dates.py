@@ -1,0 +1,317 @@
+"""Human dates, times and durations: parsing, formatting and time-zone helpers.
+
+Only the standard library is imported here; dateutil is loaded lazily, and only
+for free-form text such as "Nov 28 3pm" that none of the built-in forms match.
+"""
+
+import re
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+DATE_EXAMPLES = (
+    "2026-11-28, 2026-11-28T14:30, today, tomorrow 9am, fri, last fri, 14:30, "
+    "+3d, -2h, 'in 3 days', '3 days ago'"
+)
+DURATION_EXAMPLES = "30, 30m, 1h, 1h30m, 2d, 1w"
+
+_DAY_MINUTES = 24 * 60
+
+_UNIT_MINUTES = {
+    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 1),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60),
+    **dict.fromkeys(("d", "day", "days"), _DAY_MINUTES),
+    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), 7 * _DAY_MINUTES),
+}
+
+_WEEKDAY_NAMES = (
+    ("mon", "monday"),
+    ("tue", "tues", "tuesday"),
+    ("wed", "weds", "wednesday"),
+    ("thu", "thur", "thurs", "thursday"),
+    ("fri", "friday"),
+    ("sat", "saturday"),
+    ("sun", "sunday"),
+)
+_WEEKDAYS = {name: number for number, names in enumerate(_WEEKDAY_NAMES) for name in names}
+
+_DAY_WORD_OFFSETS = {"now": 0, "today": 0, "tomorrow": 1, "yesterday": -1}
+
+
+def _alternation(words) -> str:
+    # Longest first, so that "friday" is preferred over "fri".
+    return "|".join(sorted(words, key=len, reverse=True))
+
+
+_DAY = (
+    r"(?P<iso>\d{4}-\d{2}-\d{2})"
+    rf"|(?P<word>{_alternation(_DAY_WORD_OFFSETS)})"
+    rf"|(?:(?P<direction>next|last)\s+)?(?P<weekday>{_alternation(_WEEKDAYS)})"
+)
+_TIME = r"(?P<hour>\d{1,2})(?::(?P<minute>\d{2}))?\s*(?P<ampm>am|pm)?|(?P<named>noon|midnight)"
+# An optional day, then an optional "[at] time"; the caller rejects the empty match.
+_DAY_TIME = re.compile(rf"(?:(?:{_DAY})(?:\s+|$))?(?:(?:at\s+)?(?:{_TIME}))?")
+
+_OFFSET = r"(?P<count>\d+)\s*(?P<unit>[a-z]+)"
+_SIGNED_OFFSET = re.compile(rf"(?P<sign>[+-])\s*{_OFFSET}")
+_IN_OFFSET = re.compile(rf"in\s+{_OFFSET}")
+_AGO_OFFSET = re.compile(rf"{_OFFSET}\s+ago")
+
+_ISO_DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}")
+# dateutil turns almost any run of digits into some date, so it only sees text
+# that looks like words or a d/m/y or d.m.y date.
+_FREE_FORM_HINT = re.compile(r"[a-z/.]", re.IGNORECASE)
+
+# Every term but the last needs a unit, so digits cannot be split ambiguously
+# (which would make a failing match backtrack exponentially).
+_DURATION = re.compile(r"(?:\d+\s*[a-z]+\s*)*\d*")
+_DURATION_TERM = re.compile(r"(\d+)\s*([a-z]*)")
+_DURATION_DISPLAY_UNITS = (("w", 7 * _DAY_MINUTES), ("d", _DAY_MINUTES), ("h", 60), ("m", 1))
+
+
+class DateError(ValueError):
+    """A date, time or duration that could not be read; str() is a one-line message."""
+
+
+def _date_error(text: str) -> DateError:
+    return DateError(f"could not read the date {text!r}: try {DATE_EXAMPLES}")
+
+
+def _duration_error(text: str) -> DateError:
+    return DateError(f"could not read the duration {text!r}: try {DURATION_EXAMPLES}")
+
+
+def _localize(naive: datetime, tz: tzinfo) -> datetime:
+    """Attach tz to a wall-clock time.
+
+    The round trip through UTC turns a time that does not exist (inside a
+    spring-forward gap) into the real instant it names, e.g. 02:30 -> 03:30.
+    """
+    return naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz)
+
+
+# --- datetimes -------------------------------------------------------------
+
+
+def parse_datetime(
+    text: str, now: datetime, tz: tzinfo, default_time: time = time(9, 0)
+) -> datetime:
+    """A tz-aware datetime for `text`, relative to the tz-aware `now`.
+
+    Date-only forms get `default_time`; naive results are interpreted in `tz`.
+    An explicit offset in ISO input is kept as given.
+    """
+    local_now = now.astimezone(tz)
+    normalized = " ".join(text.lower().split())
+    try:
+        result = _parse_known_form(normalized, local_now, tz, default_time)
+    except (ValueError, OverflowError) as exc:  # e.g. 2026-02-30, 25:00, +99999999w
+        raise _date_error(text) from exc
+    if result is None:
+        result = _parse_free_form(text, local_now, tz, default_time)
+    return result
+
+
+def parse_date(text: str, now: datetime, tz: tzinfo) -> date:
+    """The calendar date (in tz) of anything parse_datetime accepts."""
+    return parse_datetime(text, now, tz).astimezone(tz).date()
+
+
+def _parse_known_form(
+    text: str, local_now: datetime, tz: tzinfo, default_time: time
+) -> datetime | None:
+    """The built-in forms; None when `text` is none of them."""
+    if text == "now":
+        return local_now
+    offset = _match_offset(text)
+    if offset is not None:
+        return _apply_offset(local_now, tz, *offset)
+    match = _DAY_TIME.fullmatch(text) if text else None
+    if match is not None:
+        day = _resolve_day(match, local_now.date())
+        has_time = match["hour"] or match["named"]
+        clock = _clock_time(match) if has_time else default_time
+        return _localize(datetime.combine(day, clock), tz)
+    if _ISO_DATE_PREFIX.match(text):
+        parsed = datetime.fromisoformat(text.upper())  # 'T' and 'Z' must be upper case
+        return parsed if parsed.tzinfo else _localize(parsed, tz)
+    return None
+
+
+def _match_offset(text: str) -> tuple[int, int] | None:
+    """(count, unit minutes) for '+3d', 'in 3 days', '3 days ago'; count is signed."""
+    if match := _SIGNED_OFFSET.fullmatch(text):
+        sign = -1 if match["sign"] == "-" else 1
+    elif match := _IN_OFFSET.fullmatch(text):
+        sign = 1
+    elif match := _AGO_OFFSET.fullmatch(text):
+        sign = -1
+    else:
+        return None
+    unit_minutes = _UNIT_MINUTES.get(match["unit"])
+    if unit_minutes is None:
+        return None
+    return sign * int(match["count"]), unit_minutes
+
+
+def _apply_offset(local_now: datetime, tz: tzinfo, count: int, unit_minutes: int) -> datetime:
+    if unit_minutes % _DAY_MINUTES == 0:
+        # Days and weeks move the calendar and keep the wall-clock time, even
+        # across a DST change.
+        days = count * unit_minutes // _DAY_MINUTES
+        return _localize(local_now.replace(tzinfo=None) + timedelta(days=days), tz)
+    # Hours and minutes are elapsed time.
+    elapsed = timedelta(minutes=count * unit_minutes)
+    return (local_now.astimezone(timezone.utc) + elapsed).astimezone(tz)
+
+
+def _resolve_day(match: re.Match, today: date) -> date:
+    if match["iso"]:
+        return date.fromisoformat(match["iso"])
+    if match["word"]:
+        return today + timedelta(days=_DAY_WORD_OFFSETS[match["word"]])
+    if match["weekday"]:
+        weekday = _WEEKDAYS[match["weekday"]]
+        if match["direction"] == "last":
+            return today - timedelta(days=(today.weekday() - weekday - 1) % 7 + 1)
+        return today + timedelta(days=(weekday - today.weekday() - 1) % 7 + 1)
+    return today  # a time alone means today
+
+
+def _clock_time(match: re.Match) -> time:
+    if match["named"]:
+        return time(12) if match["named"] == "noon" else time(0)
+    hour, minute = int(match["hour"]), int(match["minute"] or 0)
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            raise ValueError(f"hour {hour} is not on a 12-hour clock")
+        hour = hour % 12 + (12 if match["ampm"] == "pm" else 0)
+    elif match["minute"] is None:
+        raise ValueError("a bare number is not a time")
+    return time(hour, minute)
+
+
+def _parse_free_form(
+    text: str, local_now: datetime, tz: tzinfo, default_time: time
+) -> datetime:
+    if not _FREE_FORM_HINT.search(text):
+        raise _date_error(text)
+    from dateutil import parser  # lazy: heavy, and only needed here
+
+    default = datetime.combine(local_now.date(), default_time)
+    try:
+        parsed = parser.parse(text, default=default)
+    except (ValueError, OverflowError) as exc:  # dateutil's ParserError is a ValueError
+        raise _date_error(text) from exc
+    return parsed if parsed.tzinfo else _localize(parsed, tz)
+
+
+# --- durations -------------------------------------------------------------
+
+
+def parse_duration(text: str) -> int:
+    """Minutes in '30', '30m', '1h30m', '1h30', '2d', '1w', '90 minutes', '2 hours'..."""
+    normalized = text.strip().lower()
+    if not normalized or not _DURATION.fullmatch(normalized):
+        raise _duration_error(text)
+    terms = _DURATION_TERM.findall(normalized)
+    total = 0
+    previous_unit = None
+    for count, unit in terms:
+        if not unit:
+            # Only the last term can be bare; it is minutes alone ('30') or after hours ('1h30').
+            if len(terms) > 1 and previous_unit != 60:
+                raise _duration_error(text)
+            unit = "m"
+        unit_minutes = _UNIT_MINUTES.get(unit)
+        # Units must get strictly smaller: '1h30m' is fine, '30m1h' or '1h1h' is not.
+        if unit_minutes is None or (previous_unit is not None and unit_minutes >= previous_unit):
+            raise _duration_error(text)
+        total += int(count) * unit_minutes
+        previous_unit = unit_minutes
+    return total
+
+
+def format_duration(minutes: int) -> str:
+    """Compact display form that parse_duration reads back: 90 -> '1h30m'."""
+    if minutes < 0:
+        return "-" + format_duration(-minutes)
+    parts = []
+    for suffix, size in _DURATION_DISPLAY_UNITS:
+        count, minutes = divmod(minutes, size)
+        if count:
+            parts.append(f"{count}{suffix}")
+    return "".join(parts) or "0m"
+
+
+# --- stored values, time zones and day boundaries --------------------------
+
+
+def isoformat(dt: datetime) -> str:
+    """The stored form of a tz-aware datetime, e.g. '2026-11-24T14:30:00+00:00'."""
+    return dt.isoformat(timespec="seconds")
+
+
+def parse_iso(value) -> datetime | None:
+    """A stored ISO 8601 str or a datetime; None or '' -> None. Naive stays naive."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise DateError(
+            f"could not read the stored date {value!r}: expected ISO 8601 such as "
+            "2026-11-24T14:30:00+00:00"
+        ) from exc
+
+
+def local_tz(env_tz: str | None, config_tz: str | None) -> tzinfo:
+    """$TZ if it names a valid zone, then the configured zone, else the system zone."""
+    for name in (env_tz, config_tz):
+        zone = _named_zone(name)
+        if zone is not None:
+            return zone
+    return datetime.now().astimezone().tzinfo
+
+
+def _named_zone(name: str | None) -> tzinfo | None:
+    # POSIX allows TZ=':Europe/London', meaning "read this zone file".
+    name = (name or "").strip().removeprefix(":")
+    if not name:
+        return None
+    if name.upper() == "UTC":  # accepted even where no tz database is installed
+        return timezone.utc
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown or malformed key
+        return None
+
+
+def resolve_now(env_now: str | None, tz: tzinfo) -> datetime:
+    """$INTERACT_NOW (an ISO 8601 date or datetime) if set, else the current time."""
+    if not env_now:
+        return datetime.now(tz)
+    try:
+        value = datetime.fromisoformat(env_now.strip())
+    except ValueError as exc:
+        raise DateError(
+            f"could not read INTERACT_NOW={env_now!r}: expected an ISO 8601 date or "
+            "datetime such as 2026-11-25 or 2026-11-25T10:00"
+        ) from exc
+    return value if value.tzinfo else _localize(value, tz)
+
+
+def start_of_day(d: date, tz: tzinfo) -> datetime:
+    return _localize(datetime.combine(d, time()), tz)
+
+
+def end_of_day(d: date, tz: tzinfo) -> datetime:
+    """The start of the next day: the deadline instant for something due on d."""
+    return start_of_day(d + timedelta(days=1), tz)
+
+
+def week_bounds(d: date) -> tuple[date, date]:
+    """Monday and Sunday of the week containing d."""
+    monday = d - timedelta(days=d.weekday())
+    return monday, monday + timedelta(days=6)

@@ -1,0 +1,370 @@
+"""Records, their schema and serialisation, and the store's configuration.
+
+A record is a plain dict (a `Record`, which also remembers the file it came from).
+Times are kept as the ISO strings found in the file, so reading and writing a record
+gives back the same bytes; `dates.parse_iso` turns them into datetimes where needed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import unicodedata
+
+import yaml
+
+from . import messages as msg
+
+ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
+ID_LENGTH = 10
+MIN_PREFIX = 4
+
+INTERACTION_KEYS = (
+    "id", "type", "purpose", "category", "when", "duration", "due", "contacts",
+    "accounts", "relates_to", "assignee", "created_by", "created_at", "instructions",
+    "note", "outcome", "next_action", "completed_at", "completed_by", "follow_up_of",
+    "tags", "ratings", "notify", "personal", "posts", "generated",
+)
+CONTACT_KEYS = ("id", "name", "email", "phone", "accounts", "fields", "cadence")
+ACCOUNT_KEYS = (
+    "id", "name", "kind", "town", "postcode", "default_contact", "opportunities", "cadence",
+)
+OPPORTUNITY_KEYS = ("id", "name", "value", "stage")
+POST_KEYS = ("at", "by", "text")
+ACCOUNT_KINDS = ("customer", "prospect")
+
+DEFAULT_TYPES = ["call", "visit", "email", "meeting", "chat", "note"]
+
+
+class Record(dict):
+    """A record's fields, plus the path of the file it was read from (None when new)."""
+
+    __slots__ = ("path",)
+
+    def __init__(self, *args, path=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.path = path
+
+
+# --- ids ---------------------------------------------------------------------------
+
+def new_id() -> str:
+    return "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
+
+
+def derived_id(key: str) -> str:
+    """A stable id from a key (for records that two clones must create identically)."""
+    number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    chars = []
+    for _ in range(ID_LENGTH):
+        number, digit = divmod(number, 32)
+        chars.append(ID_ALPHABET[digit])
+    return "".join(chars)
+
+
+def is_id(text: str) -> bool:
+    return len(text) == ID_LENGTH and all(c in ID_ALPHABET for c in text)
+
+
+def shortest_prefixes(ids) -> dict[str, str]:
+    """Each id's shortest unique prefix, at least MIN_PREFIX characters (like git)."""
+    ordered = sorted(set(ids))
+    result = {}
+    for i, this in enumerate(ordered):
+        longest_shared = 0
+        for other in (ordered[i - 1] if i else None, ordered[i + 1] if i + 1 < len(ordered) else None):
+            if other:
+                shared = 0
+                while shared < len(this) and shared < len(other) and this[shared] == other[shared]:
+                    shared += 1
+                longest_shared = max(longest_shared, shared)
+        result[this] = this[: max(MIN_PREFIX, longest_shared + 1)]
+    return result
+
+
+def slugify(name: str) -> str:
+    """A file-safe id from a name: 'Jane Doe' -> 'jane-doe'. Never empty, never a path."""
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    return slug[:60].strip("-") or "x"
+
+
+# --- serialisation -----------------------------------------------------------------
+
+_TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def _strip_timestamp_resolver(cls):
+    # Times stay the strings they are in the file: exact round trips, no tz surprises.
+    cls.yaml_implicit_resolvers = {
+        first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP_TAG]
+        for first, resolvers in cls.yaml_implicit_resolvers.items()
+    }
+    return cls
+
+
+@_strip_timestamp_resolver
+class RecordLoader(_Loader):
+    pass
+
+
+@_strip_timestamp_resolver
+class RecordDumper(_Dumper):
+    pass
+
+
+class _Flow(dict):
+    """A mapping written on one line."""
+
+
+class _FlowList(list):
+    """A list written on one line."""
+
+
+def _represent_str(dumper, text):
+    style = "|" if "\n" in text else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", text, style=style)
+
+
+RecordDumper.add_representer(str, _represent_str)
+RecordDumper.add_representer(Record, RecordDumper.represent_dict)
+RecordDumper.add_representer(
+    _Flow, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=True)
+)
+RecordDumper.add_representer(
+    _FlowList, lambda d, data: d.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+)
+RecordDumper.add_representer(
+    dict, lambda d, data: d.represent_mapping("tag:yaml.org,2002:map", data.items(), flow_style=False)
+)
+
+_FLOW_WIDTH = 100
+
+
+def _is_empty(value) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _scalar(value) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _styled(value):
+    """Choose flow style for short lists and maps of scalars, block style otherwise."""
+    if isinstance(value, dict):
+        styled = {k: _styled(v) for k, v in value.items()}
+        if all(_scalar(v) and not (isinstance(v, str) and "\n" in v) for v in value.values()):
+            if len(repr(value)) <= _FLOW_WIDTH:
+                return _Flow(styled)
+        return styled
+    if isinstance(value, list):
+        styled = [_styled(v) for v in value]
+        if all(_scalar(v) for v in value) and len(repr(value)) <= _FLOW_WIDTH:
+            return _FlowList(styled)
+        return styled
+    return value
+
+
+def ordered(record: dict, keys: tuple[str, ...], nested: dict[str, tuple] = {}) -> dict:
+    """The record's non-empty fields in `keys` order, then unknown keys sorted by name."""
+    out = {}
+    for key in keys:
+        value = record.get(key)
+        if _is_empty(value) or (key == "personal" and value is False):
+            continue
+        if key in nested and isinstance(value, list):
+            value = [ordered(item, nested[key]) if isinstance(item, dict) else item for item in value]
+        out[key] = value
+    for key in sorted(k for k in record if k not in keys and isinstance(k, str)):
+        if not _is_empty(record[key]):
+            out[key] = record[key]
+    return out
+
+
+KEYS_BY_KIND = {
+    "interaction": (INTERACTION_KEYS, {"posts": POST_KEYS}),
+    "contact": (CONTACT_KEYS, {}),
+    "account": (ACCOUNT_KEYS, {"opportunities": OPPORTUNITY_KEYS}),
+}
+
+
+def dump(record: dict, kind: str) -> str:
+    """The record's canonical YAML text: fixed key order, block style, no tags."""
+    keys, nested = KEYS_BY_KIND[kind]
+    document = {k: _styled(v) for k, v in ordered(record, keys, nested).items()}
+    return yaml.dump(
+        document, Dumper=RecordDumper, sort_keys=False, allow_unicode=True,
+        default_flow_style=False, width=1 << 30,
+    )
+
+
+def load(text: str | bytes, path=None) -> Record:
+    """Parse one record file (safe loader only). Raises ValueError with the reason."""
+    try:
+        data = yaml.load(text, Loader=RecordLoader)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+        raise ValueError(f"does not parse{where}: {problem}") from None
+    except UnicodeDecodeError:
+        raise ValueError("is not UTF-8 text") from None
+    if not isinstance(data, dict):
+        raise ValueError(f"holds {type(data).__name__ if data is not None else 'nothing'}, not a mapping of fields")
+    return Record(data, path=path)
+
+
+# --- schema ------------------------------------------------------------------------
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _check_time(value, key, problems, date_only=False):
+    from .dates import parse_iso
+
+    if date_only:
+        if not (isinstance(value, str) and _ISO_DATE.match(value)):
+            problems.append(f"'{key}' should be a date like 2026-11-28, not {value!r}")
+        return
+    try:
+        parsed = parse_iso(value)
+    except (TypeError, ValueError):
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        problems.append(f"'{key}' should be a time with its offset like 2026-11-24T14:30:00+00:00, not {value!r}")
+
+
+def _check_str_list(record, key, problems):
+    value = record.get(key)
+    if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+        problems.append(f"'{key}' should be a list of names")
+
+
+def validate_interaction(record: dict, config: "Config") -> list[str]:
+    """Schema problems of an interaction, as short phrases (empty when it is valid)."""
+    problems = []
+    rid = record.get("id")
+    if not (isinstance(rid, str) and is_id(rid)):
+        problems.append(f"'id' should be {ID_LENGTH} characters of {ID_ALPHABET}, not {rid!r}")
+    rtype = record.get("type")
+    if not isinstance(rtype, str) or not rtype:
+        problems.append("'type' is missing")
+    elif rtype not in config.types:
+        problems.append(f"type '{rtype}' is not one of the configured types ({', '.join(config.types)})")
+    for key in ("when", "created_at", "completed_at"):
+        if record.get(key) is not None:
+            _check_time(record[key], key, problems)
+    if record.get("due") is not None:
+        _check_time(record["due"], "due", problems, date_only=True)
+    duration = record.get("duration")
+    if duration is not None and (not isinstance(duration, int) or isinstance(duration, bool) or duration < 0):
+        problems.append(f"'duration' should be a number of minutes, not {duration!r}")
+    for key in ("contacts", "accounts", "relates_to", "tags", "notify"):
+        _check_str_list(record, key, problems)
+    for key in ("purpose", "category", "assignee", "created_by", "instructions", "note",
+                "outcome", "next_action", "completed_by", "follow_up_of", "generated"):
+        value = record.get(key)
+        if value is not None and not isinstance(value, str):
+            problems.append(f"'{key}' should be text, not {value!r}")
+    ratings = record.get("ratings")
+    if ratings is not None:
+        if not isinstance(ratings, dict) or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in ratings.values()
+        ):
+            problems.append("'ratings' should map names to numbers from 1 to 5")
+    posts = record.get("posts")
+    if posts is not None and not (
+        isinstance(posts, list) and all(isinstance(p, dict) and "text" in p for p in posts)
+    ):
+        problems.append("'posts' should be a list of {at, by, text}")
+    if record.get("personal") not in (None, True, False):
+        problems.append("'personal' should be true or false")
+    return problems
+
+
+def validate_contact(record: dict) -> list[str]:
+    problems = []
+    if not isinstance(record.get("id"), str) or not record.get("id"):
+        problems.append("'id' is missing")
+    if not isinstance(record.get("name"), str) or not record.get("name"):
+        problems.append("'name' is missing")
+    _check_str_list(record, "accounts", problems)
+    if record.get("fields") is not None and not isinstance(record["fields"], dict):
+        problems.append("'fields' should be a mapping")
+    return problems
+
+
+def validate_account(record: dict) -> list[str]:
+    problems = validate_contact({k: v for k, v in record.items() if k in ("id", "name")})
+    kind = record.get("kind")
+    if kind is not None and kind not in ACCOUNT_KINDS:
+        problems.append(f"'kind' should be customer or prospect, not {kind!r}")
+    opportunities = record.get("opportunities")
+    if opportunities is not None and not (
+        isinstance(opportunities, list) and all(isinstance(o, dict) and o.get("name") for o in opportunities)
+    ):
+        problems.append("'opportunities' should be a list of {id, name, value, stage}")
+    return problems
+
+
+VALIDATORS = {
+    "contact": validate_contact,
+    "account": validate_account,
+}
+
+
+# --- configuration -----------------------------------------------------------------
+
+class Config:
+    """The store's interact.yaml, with defaults for what it leaves out."""
+
+    def __init__(self, data: dict | None = None):
+        data = data or {}
+        self.data = data
+        self.user = data.get("user") or None
+        self.users = [str(u) for u in data.get("users") or []]
+        self.timezone = data.get("timezone") or None
+        self.types = [str(t) for t in data.get("types") or DEFAULT_TYPES]
+        self.purposes = [str(p) for p in data.get("purposes") or []]
+        self.categories = [str(c) for c in data.get("categories") or []]
+        self.require_category = bool(data.get("require_category", False))
+        self.ratings = [str(r) for r in data.get("ratings") or []]
+        self.require_account = bool(data.get("require_account", False))
+        self.auto_commit = bool(data.get("auto_commit", False))
+
+    def check_type(self, name: str) -> str:
+        if name not in self.types:
+            raise msg.unknown_type(name, self.types)
+        return name
+
+    def check_category(self, name: str | None) -> str | None:
+        if name is None:
+            if self.require_category:
+                raise msg.category_required(self.categories)
+            return None
+        if self.categories and name not in self.categories:
+            raise msg.unknown_category(name, self.categories)
+        return name
+
+    def check_user(self, name: str) -> str:
+        if self.users and name not in self.users:
+            raise msg.unknown_user(name, self.users)
+        return name
+
+
+CONFIG_TEMPLATE = """\
+# interact store configuration. See `interact --help`.
+version: 1
+# user: alice                 # default user for this store (leave unset in a team repo)
+# users: [alice, bob]         # when set, assignees must be one of these
+# timezone: Europe/London     # times without an offset are read in this zone ($TZ wins)
+types: [call, visit, email, meeting, chat, note]   # ordered; add your own
+purposes: [renewal, follow-up, enquiry]
+# categories: [volunteering, funding, governance]  # for reports
+require_category: false       # when true every interaction needs one of `categories`
+ratings: [interest, likelihood]   # names of 1-5 ratings a log may carry
+require_account: false        # when true every interaction must relate to an account
+"""

@@ -1,0 +1,210 @@
+"""Contacts and accounts: matching a reference, and adding or changing them."""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+from . import messages as msg
+from .model import Record, slugify
+from .store import Store
+
+_PHONE_LIKE = re.compile(r"^[\d\s()+.\-]{5,}$")
+
+
+def _digits(text) -> str:
+    return re.sub(r"\D", "", str(text or ""))
+
+
+def _rules(ref: str):
+    """The matching rules of SPEC §2, strictest first: each a test of one record."""
+    folded = ref.casefold()
+    yield lambda r: r.get("id") == ref
+    yield lambda r: str(r.get("name", "")).casefold() == folded
+    yield lambda r: str(r.get("email") or "").casefold() == folded
+    if _PHONE_LIKE.match(ref):
+        digits = _digits(ref)
+        yield lambda r: r.get("phone") and _digits(r["phone"]) == digits
+    yield lambda r: folded in str(r.get("name", "")).casefold()
+
+
+def resolve(store: Store, ref: str, kinds=("contact", "account")) -> tuple[str, Record]:
+    """The one (kind, record) that `ref` names, trying `kinds` in order of preference.
+
+    A stricter rule that matches wins over a looser one; within one rule, matches of
+    the preferred kind win. No match and several matches are user errors.
+    """
+    pools = {kind: (store.contacts() if kind == "contact" else store.accounts()) for kind in kinds}
+    for rule in _rules(ref.strip()):
+        for kind in kinds:
+            hits = [r for r in pools[kind].values() if rule(r)]
+            if len(hits) == 1:
+                return kind, hits[0]
+            if hits:
+                raise msg.ambiguous_ref(ref, [f"{r['id']}  {r.get('name', '')}" for r in hits])
+    names = [r.get("name", "") for kind in kinds for r in pools[kind].values()]
+    close = difflib.get_close_matches(ref, names, n=5, cutoff=0.5)
+    raise msg.no_match(ref, kinds[0], close)
+
+
+def contact_of_account(store: Store, account: Record) -> Record:
+    """An account's default contact, else the first contact (by id) whose accounts hold it."""
+    contacts = store.contacts()
+    default = account.get("default_contact")
+    if default in contacts:
+        return contacts[default]
+    for cid in sorted(contacts):
+        if account["id"] in (contacts[cid].get("accounts") or []):
+            return contacts[cid]
+    raise msg.account_without_contact(account)
+
+
+def person(store: Store, ref: str) -> tuple[Record, Record | None]:
+    """The contact `ref` names (an account means its contact), and the account if named."""
+    kind, record = resolve(store, ref, ("contact", "account"))
+    if kind == "account":
+        return contact_of_account(store, record), record
+    return record, None
+
+
+def account(store: Store, ref: str) -> Record:
+    return resolve(store, ref, ("account",))[1]
+
+
+def unique_id(store: Store, kind: str, name: str) -> str:
+    existing = store.contacts() if kind == "contact" else store.accounts()
+    base = slugify(name)
+    rid, n = base, 1
+    while rid in existing or (store.dir(kind) / f"{rid}.yaml").exists():
+        n += 1
+        rid = f"{base}-{n}"
+    return rid
+
+
+def create(store: Store, kind: str, fields: dict) -> Record:
+    """Add a contact or account with a fresh slug id; never replaces an existing file."""
+    while True:
+        record = Record({"id": unique_id(store, kind, fields["name"]), **fields})
+        try:
+            store.save(record, kind, new=True)
+            return record
+        except FileExistsError:  # another writer took that slug a moment ago
+            continue
+
+
+def parse_pairs(pairs, what: str) -> dict[str, str]:
+    """['country=India', ...] -> {'country': 'India'}; a pair without '=' is a user error."""
+    result = {}
+    for pair in pairs or ():
+        name, sep, value = pair.partition("=")
+        if not sep or not name.strip():
+            raise msg.bad_pair(pair, what)
+        result[name.strip()] = value.strip()
+    return result
+
+
+def set_fields(store: Store, contact: Record, pairs: dict[str, str]) -> None:
+    """Store extra information on a contact (`--set country=India`); an empty value removes."""
+    if not pairs:
+        return
+    fields = dict(contact.get("fields") or {})
+    for name, value in pairs.items():
+        if value:
+            fields[name] = value
+        else:
+            fields.pop(name, None)
+    contact["fields"] = fields
+    store.save(contact, "contact")
+
+
+def opportunities(pairs: dict[str, str]) -> list[dict]:
+    """--opportunity 'Renewal 2027=12000' -> an open opportunity."""
+    result = []
+    for name, value in pairs.items():
+        try:
+            amount = float(value.replace(",", "")) if value else 0
+        except ValueError:
+            raise msg.bad_opportunity(name, value) from None
+        result.append({"id": slugify(name), "name": name, "value": int(amount) if amount.is_integer() else amount,
+                       "stage": "open"})
+    return result
+
+
+def display_name(store: Store, kind: str, rid: str) -> str:
+    pool = store.contacts() if kind == "contact" else store.accounts()
+    record = pool.get(rid)
+    return record.get("name", rid) if record else rid
+
+
+def _cadence(text: str | None) -> str | None:
+    if not text:
+        return None
+    from .dates import format_duration, parse_duration
+
+    return format_duration(parse_duration(text))
+
+
+def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs=(), sets=None,
+                cadence=None) -> Record:
+    if not name.strip():
+        raise msg.empty_name("contact")
+    fields = {
+        "name": name.strip(), "email": email, "phone": phone,
+        "accounts": [account(store, ref)["id"] for ref in account_refs],
+        "fields": {k: v for k, v in (sets or {}).items() if v}, "cadence": _cadence(cadence),
+    }
+    return create(store, "contact", fields)
+
+
+def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, account_refs=(), sets=None,
+                 cadence=None) -> Record:
+    contact = resolve(store, ref, ("contact",))[1]
+    if name is not None:
+        contact["name"] = name
+    if email is not None:
+        contact["email"] = email
+    if phone is not None:
+        contact["phone"] = phone
+    if cadence is not None:
+        contact["cadence"] = _cadence(cadence)
+    new_accounts = [account(store, r)["id"] for r in account_refs]
+    contact["accounts"] = list(dict.fromkeys([*(contact.get("accounts") or []), *new_accounts]))
+    store.save(contact, "contact")
+    set_fields(store, contact, sets or {})
+    return contact
+
+
+def _kind(kind):
+    from .model import ACCOUNT_KINDS
+
+    if kind is not None and kind not in ACCOUNT_KINDS:
+        raise msg.bad_kind(kind)
+    return kind
+
+
+def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None, default_contact=None,
+                opportunity_pairs=None, cadence=None) -> Record:
+    if not name.strip():
+        raise msg.empty_name("account")
+    fields = {
+        "name": name.strip(), "kind": _kind(kind), "town": town, "postcode": postcode,
+        "default_contact": person(store, default_contact)[0]["id"] if default_contact else None,
+        "opportunities": opportunities(opportunity_pairs or {}), "cadence": _cadence(cadence),
+    }
+    return create(store, "account", fields)
+
+
+def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,
+                 opportunity_pairs=None, cadence=None) -> Record:
+    record = account(store, ref)
+    changes = {"name": name, "kind": _kind(kind), "town": town, "postcode": postcode,
+               "cadence": _cadence(cadence) if cadence is not None else None}
+    if default_contact is not None:
+        changes["default_contact"] = person(store, default_contact)[0]["id"]
+    record.update({k: v for k, v in changes.items() if v is not None})
+    added = opportunities(opportunity_pairs or {})
+    if added:
+        kept = [o for o in record.get("opportunities") or [] if o.get("id") not in {a["id"] for a in added}]
+        record["opportunities"] = kept + added
+    store.save(record, "account")
+    return record

@@ -1,0 +1,27 @@
+"""Output formats, one small module each behind one interface.
+
+Every format module has `render(view: View) -> str`. A `View` carries the records as
+data (for json, csv, yaml and ids) and, for the table, the rows and headers a person reads.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass, field
+
+FORMATS = ("table", "json", "csv", "yaml", "ids")
+
+
+@dataclass
+class View:
+    records: list[dict]                 # every field, plus computed ones such as status
+    headers: list[str] = field(default_factory=list)
+    rows: list[list] = field(default_factory=list)
+    one: bool = False                   # a single record (show): json gives an object
+    columns: list[str] | None = None    # csv column order; default: keys as they come
+    color: bool = False
+
+
+def render(fmt: str, view: View) -> str:
+    module = importlib.import_module(f".as_{fmt}", __name__)
+    return module.render(view)

@@ -1,0 +1,250 @@
+"""Finding a store, reading its records and writing them atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from . import messages as msg
+from .model import (
+    CONFIG_TEMPLATE, Config, MIN_PREFIX, Record, VALIDATORS, dump, load, validate_interaction,
+)
+
+CONFIG_NAME = "interact.yaml"
+LOCAL_DIR = ".cache"  # lock file and derived data: never committed
+KIND_DIRS = {"contact": "contacts", "account": "accounts", "interaction": "interactions"}
+
+
+def find_store(dir_option: str | None, env_dir: str | None, cwd: Path) -> Path:
+    """The store's root: --dir, then $INTERACT_DIR, then walking up from cwd."""
+    explicit = dir_option or env_dir
+    if explicit:
+        root = Path(explicit)
+        if (root / CONFIG_NAME).is_file():
+            return root
+        if (root / "records" / CONFIG_NAME).is_file():
+            return root / "records"
+        raise msg.not_a_store(root)
+    for folder in (cwd, *cwd.parents):
+        for candidate in (folder, folder / "records"):
+            if (candidate / CONFIG_NAME).is_file():
+                return candidate
+    raise msg.no_store(cwd)
+
+
+def init_store(path: Path) -> Path:
+    if (path / CONFIG_NAME).exists():
+        raise msg.store_exists(path)
+    for sub in KIND_DIRS.values():
+        (path / sub).mkdir(parents=True, exist_ok=True)
+    atomic_write(path / CONFIG_NAME, CONFIG_TEMPLATE.encode(), exclusive=True)
+    atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n".encode())
+    return path
+
+
+# --- atomic writes -----------------------------------------------------------------
+
+def _file_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_FILE_MODE = _file_mode()
+
+
+def atomic_write(path: Path, data: bytes, exclusive: bool = False) -> None:
+    """Write `data` to `path` so that readers see the old file or the new one, never a part.
+
+    The bytes go to a temporary file in the same folder, are flushed to disk, and the
+    file is renamed over `path`. With `exclusive`, an existing `path` is never
+    replaced (FileExistsError): the temporary file is hard-linked into place instead.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fchmod(handle.fileno(), _FILE_MODE)
+            os.fsync(handle.fileno())
+        if exclusive:
+            os.link(tmp, path)
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# --- the store ---------------------------------------------------------------------
+
+class Store:
+    """One store on disk. Reading never stops at a bad file: it is noted in `warnings`."""
+
+    def __init__(self, root: Path):
+        self.root = Path(root)
+        self.warnings: list[str] = []
+        self._contacts: dict[str, Record] | None = None
+        self._accounts: dict[str, Record] | None = None
+        try:
+            config = load((self.root / CONFIG_NAME).read_bytes())
+        except ValueError as error:
+            raise msg.bad_config(self.root / CONFIG_NAME, error) from None
+        self.config = Config(config)
+
+    def dir(self, kind: str) -> Path:
+        return self.root / KIND_DIRS[kind]
+
+    def relative(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def warn(self, path: Path, problem) -> None:
+        self.warnings.append(msg.skipped_file(self.relative(path), problem))
+
+    # reading --------------------------------------------------------------------------
+
+    def read(self, path: Path, kind: str) -> Record | None:
+        """One record, or None (with a warning) when the file is unreadable or invalid."""
+        try:
+            record = load(path.read_bytes(), path)
+        except (OSError, ValueError) as error:
+            self.warn(path, error)
+            return None
+        problems = self.problems(record, kind)
+        if problems:
+            self.warn(path, problems[0])
+            return None
+        return record
+
+    def problems(self, record: dict, kind: str) -> list[str]:
+        if kind == "interaction":
+            return validate_interaction(record, self.config)
+        return VALIDATORS[kind](record)
+
+    def interaction_files(self):
+        """Every interaction file, by a walk of interactions/YYYY/MM/ (hidden files skipped)."""
+        top = self.dir("interaction")
+        try:
+            years = sorted(e.path for e in os.scandir(top) if e.is_dir() and not e.name.startswith("."))
+        except FileNotFoundError:
+            return
+        for year in years:
+            for month in sorted(e.path for e in os.scandir(year) if e.is_dir() and not e.name.startswith(".")):
+                for entry in sorted(os.scandir(month), key=lambda e: e.name):
+                    if entry.name.endswith(".yaml") and not entry.name.startswith("."):
+                        yield Path(entry.path)
+
+    def interactions(self) -> list[Record]:
+        """Every valid interaction in the store."""
+        records = []
+        for path in self.interaction_files():
+            record = self.read(path, "interaction")
+            if record is not None:
+                records.append(record)
+        return records
+
+    def _load_kind(self, kind: str) -> dict[str, Record]:
+        records = {}
+        folder = self.dir(kind)
+        if folder.is_dir():
+            for path in sorted(folder.glob("*.yaml")):
+                if path.name.startswith("."):
+                    continue
+                record = self.read(path, kind)
+                if record is not None:
+                    records[record["id"]] = record
+        return records
+
+    def contacts(self) -> dict[str, Record]:
+        if self._contacts is None:
+            self._contacts = self._load_kind("contact")
+        return self._contacts
+
+    def accounts(self) -> dict[str, Record]:
+        if self._accounts is None:
+            self._accounts = self._load_kind("account")
+        return self._accounts
+
+    def find_interaction(self, prefix: str) -> Record:
+        """The interaction whose id starts with `prefix` (4+ characters), like git."""
+        prefix = prefix.strip().lower()
+        if len(prefix) < MIN_PREFIX:
+            raise msg.prefix_too_short(prefix)
+        matches = [p for p in self.interaction_files() if p.stem.startswith(prefix)]
+        if not matches:
+            raise msg.no_interaction(prefix)
+        if len({p.stem for p in matches}) > 1:
+            raise msg.ambiguous_interaction(prefix, sorted({p.stem for p in matches}))
+        record = None
+        for path in matches:
+            record = self.read(path, "interaction")
+        if record is None:
+            raise msg.unreadable(self.relative(matches[0]), self.warnings[-1])
+        return record
+
+    # writing --------------------------------------------------------------------------
+
+    def interaction_path(self, record: dict) -> Path:
+        """interactions/YYYY/MM/<id>.yaml, from `when`, else `due`, else `created_at`."""
+        stamp = record.get("when") or record.get("due") or record.get("created_at") or ""
+        year, month = stamp[:4], stamp[5:7]
+        if not (year.isdigit() and month.isdigit()):
+            year, month = "undated", "00"
+        return self.dir("interaction") / year / month / f"{record['id']}.yaml"
+
+    def save_interaction(self, record: Record, new: bool = False) -> Path:
+        """Write an interaction where its dates say; an edit that moves it removes the old file."""
+        path = self.interaction_path(record)
+        atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
+        old = record.path
+        if old is not None and Path(old) != path:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(old)
+        record.path = path
+        return path
+
+    def delete_interaction(self, record: Record) -> None:
+        os.unlink(record.path)
+
+    def save(self, record: Record, kind: str, new: bool = False) -> Path:
+        """Write a contact or an account. `new` never replaces an existing file."""
+        path = self.dir(kind) / f"{record['id']}.yaml"
+        atomic_write(path, dump(record, kind).encode(), exclusive=new)
+        record.path = path
+        cache = self._contacts if kind == "contact" else self._accounts
+        if cache is not None:
+            cache[record["id"]] = record
+        return path
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Serialise read-modify-write of existing records between processes."""
+        import fcntl
+
+        folder = self.root / LOCAL_DIR
+        folder.mkdir(exist_ok=True)
+        with open(folder / "lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
