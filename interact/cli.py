@@ -29,6 +29,7 @@ COMMANDS = {
     "delete": "interactions:delete",
     "contact": "people:contact",
     "account": "people:account",
+    "report": "report:report",
 }
 
 

@@ -208,3 +208,32 @@ def deleted(record) -> str:
 
 def initialised(path) -> str:
     return f"created an interact store in {path}"
+
+
+# --- reports -----------------------------------------------------------------------
+
+def too_many_groupings(fields) -> UserError:
+    return UserError(f"a report groups by one or two fields, not {len(fields)} ({_listed(fields)}): "
+                     "e.g. --by assignee --by type.")
+
+
+def same_grouping_twice(name) -> UserError:
+    return UserError(f"--by {name} is given twice: group by two different fields, e.g. --by {name} --by type.")
+
+
+def range_reversed(first, last) -> UserError:
+    return UserError(f"--from {first} is after --until {last}: give the earlier day to --from.")
+
+
+def chart_with_format(fmt) -> UserError:
+    return UserError(f"--chart draws bars for people and cannot be written as {fmt}: use --chart alone, "
+                     f"or --format {fmt} without it.")
+
+
+def cannot_write_report(path, error) -> UserError:
+    return UserError(f"could not write the report to {path}: {error.strerror or error}. "
+                     "Choose a file in a folder you can write to.")
+
+
+def wrote_report(path) -> str:
+    return f"wrote the report to {path}"

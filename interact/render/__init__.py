@@ -20,6 +20,7 @@ class View:
     one: bool = False                   # a single record (show): json gives an object
     columns: list[str] | None = None    # csv column order; default: keys as they come
     color: bool = False
+    colalign: tuple[str, ...] | None = None  # table column alignment; default: all left
 
 
 def render(fmt: str, view: View) -> str:

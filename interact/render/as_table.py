@@ -6,4 +6,5 @@ from tabulate import tabulate
 def render(view) -> str:
     if not view.rows:
         return ""
-    return tabulate(view.rows, headers=view.headers, tablefmt="simple", disable_numparse=True) + "\n"
+    return tabulate(view.rows, headers=view.headers, tablefmt="simple", disable_numparse=True,
+                    colalign=view.colalign) + "\n"
