@@ -145,10 +145,10 @@ def report(env, fields, per, status, from_, until, assignee, mine, everyone, cha
         raise msg.chart_with_format(fmt)
     first, last = _range(env, from_, until)
     records = _selected(env, env.store.interactions(), status, assignee, mine, everyone)
-    main = counting.count(records, fields, per, first, last, env.tz)
+    groupings = counting.groupings(fields) if html_path else [fields]
+    reports = [counting.count(records, grouping, per, first, last, env.tz) for grouping in groupings]
+    main = reports[0]
     if html_path:
-        groupings = counting.groupings(fields)[1:]
-        reports = [main, *(counting.count(records, g, per, first, last, env.tz) for g in groupings)]
         who = f"assigned to {env.user if mine else assignee}" if mine or assignee else "of everyone"
         text = page(reports, about=f"{status.capitalize()} interactions {who}; periods in {env.tz}.")
         if html_path == "-":
