@@ -110,7 +110,7 @@ def _write_html(path: str, text: str) -> None:
 
 @click.command()
 @click.option("--by", "fields", multiple=True, type=click.Choice(FIELDS), metavar="FIELD",
-              help=f"Group by {'|'.join(FIELDS)}; once or twice (default: type).")
+              help=f"Group by {', '.join(FIELDS[:-1])} or {FIELDS[-1]}; once or twice (default: type).")
 @click.option("--per", type=click.Choice(PERIODS), default="month", show_default=True,
               help="A column per week (from Monday), month, quarter or year.")
 @_filter_options
