@@ -27,6 +27,12 @@ COMMANDS = {
     "edit": "interactions:edit",
     "comment": "interactions:comment",
     "delete": "interactions:delete",
+    "list": "listing:list_",
+    "search": "listing:search",
+    "today": "listing:today",
+    "calendar": "listing:calendar",
+    "history": "listing:history",
+    "stale": "listing:stale",
     "contact": "people:contact",
     "account": "people:account",
 }
