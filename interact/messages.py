@@ -184,6 +184,20 @@ def bad_date(error) -> UserError:
     return UserError(str(error))
 
 
+# --- listings ----------------------------------------------------------------------
+
+def bad_month(text) -> UserError:
+    return UserError(f"could not read the month '{text}': give it as YEAR-MONTH, e.g. 2026-11.")
+
+
+def no_search_words() -> UserError:
+    return UserError("give a word or a quoted phrase to search for: `interact search renewal \"left voicemail\"`.")
+
+
+def count_format(fmt) -> UserError:
+    return UserError(f"--count prints numbers, not interactions: use --format table, json, csv or yaml, not {fmt}.")
+
+
 # --- reports to stderr -------------------------------------------------------------
 
 def created_contact(record) -> str:
@@ -204,6 +218,11 @@ def commented(record) -> str:
 
 def deleted(record) -> str:
     return f"deleted {record['id']}"
+
+
+def nothing_matches(defaults_hint: bool) -> str:
+    hint = " (by default only your outstanding ones: try --everyone or --status all)" if defaults_hint else ""
+    return f"no interaction matches{hint}"
 
 
 def initialised(path) -> str:

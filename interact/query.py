@@ -1,13 +1,21 @@
-"""Status, filters and search over interactions: pure functions of records and `now`."""
+"""Status, filters, search and the views that read many records: pure functions of records and `now`.
+
+Nothing here knows the command line: a `Filter` is built from parsed options (by the CLI,
+or by any other caller), and `select` / `filter_records` apply it.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, tzinfo
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
 
-from .dates import end_of_day, parse_iso
+from .dates import end_of_day, parse_duration, parse_iso
 
 STATUSES = ("open", "missed", "completed")
 STATUS_FILTERS = (*STATUSES, "outstanding", "all")
+
+# the text fields that `search` looks in, besides posts, tags and names
+SEARCHED_FIELDS = ("note", "instructions", "outcome", "next_action", "type", "purpose")
 
 
 def _aware(value, tz: tzinfo) -> datetime | None:
@@ -46,3 +54,228 @@ def matches_status(state: str, wanted: str) -> bool:
     if wanted == "outstanding":
         return state != "completed"
     return state == wanted
+
+
+def day_of(record: dict, tz: tzinfo) -> date | None:
+    """The local day an interaction falls on: its `when`, else its `due` day, else None."""
+    when = _aware(record.get("when"), tz)
+    if when is not None:
+        return when.astimezone(tz).date()
+    due = record.get("due")
+    return date.fromisoformat(str(due)) if due else None
+
+
+def sort_key(record: dict, tz: tzinfo) -> tuple:
+    """By deadline, then `when`; records with neither last; then by id, for a stable order."""
+    limit = deadline(record, tz)
+    when = _aware(record.get("when"), tz)
+    if limit is None:
+        return (1, 0.0, 0.0, record["id"])
+    return (0, limit.timestamp(), when.timestamp() if when else float("inf"), record["id"])
+
+
+def count_by_status(records, now: datetime, tz: tzinfo) -> dict[str, int]:
+    counts = dict.fromkeys(STATUSES, 0)
+    for record in records:
+        counts[status(record, now, tz)] += 1
+    return counts
+
+
+# --- search ------------------------------------------------------------------------
+
+def _folded(text) -> str:
+    """Case-folded, with every run of white space one space, so phrases match across line breaks."""
+    return " ".join(str(text).split()).casefold()
+
+
+def search_terms(words) -> tuple[str, ...]:
+    """The words and phrases to look for; an argument holding a space stays one phrase."""
+    return tuple(term for term in (_folded(word) for word in words) if term)
+
+
+@dataclass(frozen=True)
+class Names:
+    """Contact and account names by id, for searching by name."""
+
+    contacts: dict[str, str] = field(default_factory=dict)
+    accounts: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, store) -> "Names":
+        return cls({i: str(r.get("name", i)) for i, r in store.contacts().items()},
+                   {i: str(r.get("name", i)) for i, r in store.accounts().items()})
+
+
+def search_text(record: dict, names: Names) -> str:
+    """Everything `search` looks in, one field a line, so a phrase never spans two fields."""
+    parts = [record.get(key) for key in SEARCHED_FIELDS]
+    parts += [post.get("text") for post in record.get("posts") or [] if isinstance(post, dict)]
+    parts += record.get("tags") or []
+    parts += [names.contacts.get(c, c) for c in record.get("contacts") or []]
+    parts += [names.accounts.get(a, a) for a in record.get("accounts") or []]
+    return "\n".join(_folded(part) for part in parts if part)
+
+
+# --- filters -----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filter:
+    """Which interactions to take; every field left at its default lets everything through.
+
+    Dates are inclusive local days, compared with the record's `when`, else its `due`.
+    `tags` must all be present; `types` are alternatives; `words` must all occur (see
+    `search_text`). `limit` is applied by `select`, after sorting.
+    """
+
+    status: str = "all"
+    assignee: str | None = None      # None: everyone
+    contact: str | None = None       # a contact id
+    account: str | None = None       # an account id
+    types: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    purpose: str | None = None
+    start: date | None = None
+    end: date | None = None
+    generated: bool = False
+    words: tuple[str, ...] = ()      # from search_terms()
+    limit: int | None = None
+
+    def matches(self, record: dict, now: datetime, tz: tzinfo, names: Names | None = None) -> bool:
+        if self.assignee is not None and record.get("assignee") != self.assignee:
+            return False
+        if self.contact is not None and self.contact not in (record.get("contacts") or ()):
+            return False
+        if self.account is not None and self.account not in (record.get("accounts") or ()):
+            return False
+        if self.types and record.get("type") not in self.types:
+            return False
+        if self.tags and not set(self.tags) <= set(record.get("tags") or ()):
+            return False
+        if self.purpose is not None and _folded(record.get("purpose") or "") != _folded(self.purpose):
+            return False
+        if self.generated and not record.get("generated"):
+            return False
+        if self.start is not None or self.end is not None:
+            day = day_of(record, tz)
+            if day is None or (self.start and day < self.start) or (self.end and day > self.end):
+                return False
+        if self.words:
+            text = search_text(record, names or Names())
+            if not all(word in text for word in self.words):
+                return False
+        return matches_status(status(record, now, tz), self.status)
+
+
+def filter_records(records, flt: Filter, now: datetime, tz: tzinfo, names: Names | None = None) -> list:
+    """The records that `flt` lets through, sorted (sort_key), at most `flt.limit` of them."""
+    chosen = sorted((r for r in records if flt.matches(r, now, tz, names)), key=lambda r: sort_key(r, tz))
+    return chosen[: flt.limit] if flt.limit is not None else chosen
+
+
+def select(store, flt: Filter, now: datetime, tz: tzinfo) -> list:
+    """The store's interactions that `flt` lets through, sorted, limited."""
+    names = Names.of(store) if flt.words else None
+    return filter_records(store.interactions(), flt, now, tz, names)
+
+
+# --- the day, the month, the history -----------------------------------------------
+
+@dataclass
+class Day:
+    """`interact today`: what falls on the day, what was missed before it, what comes next."""
+
+    day: date
+    today: list
+    missed: list
+    next: dict | None
+
+
+def day_summary(records, day: date, now: datetime, tz: tzinfo, assignee: str | None = None) -> Day:
+    mine = Filter(assignee=assignee)
+    today = filter_records(records, Filter(assignee=assignee, start=day, end=day), now, tz)
+    on_day = {r["id"] for r in today}
+    missed = [r for r in filter_records(records, Filter(status="missed", assignee=assignee), now, tz)
+              if r["id"] not in on_day]
+    coming = [(when, r["id"], r) for r in records if mine.matches(r, now, tz) and not r.get("completed_at")
+              and (when := _aware(r.get("when"), tz)) is not None and when > now]
+    upcoming = min(coming, key=lambda item: item[:2], default=(None, None, None))[2]
+    return Day(day, today, missed, upcoming)
+
+
+def month_marks(records, year: int, month: int, now: datetime, tz: tzinfo,
+                assignee: str | None = None) -> dict[date, dict[str, int]]:
+    """For each day of the month with outstanding interactions: how many are missed and open."""
+    first = date(year, month, 1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    flt = Filter(status="outstanding", assignee=assignee, start=first, end=last)
+    marks: dict[date, dict[str, int]] = {}
+    for record in filter_records(records, flt, now, tz):
+        counts = marks.setdefault(day_of(record, tz), {"missed": 0, "open": 0})
+        counts[status(record, now, tz)] += 1
+    return marks
+
+
+def completed_moment(record: dict, tz: tzinfo) -> datetime | None:
+    """When a completed interaction took place, as far as we know: `completed_at`, else `when`."""
+    return _aware(record.get("completed_at") or record.get("when"), tz)
+
+
+def history(records, now: datetime, tz: tzinfo, contact: str | None = None, account: str | None = None) -> list:
+    """Completed interactions with a contact or an account, newest first."""
+    done = filter_records(records, Filter(status="completed", contact=contact, account=account), now, tz)
+    return sorted(done, key=lambda r: (completed_moment(r, tz), r["id"]), reverse=True)
+
+
+# --- stale contacts and accounts ---------------------------------------------------
+
+@dataclass
+class Stale:
+    kind: str                    # contact | account
+    record: dict
+    last: datetime | None        # the last completed interaction; None: never contacted
+    cadence: str                 # as written (the record's cadence, or --older-than)
+    overdue: timedelta | None    # how long past the cadence; None when never contacted
+
+
+def last_contacts(records, tz: tzinfo) -> tuple[dict[str, datetime], dict[str, datetime]]:
+    """The latest completed interaction with each contact id and each account id."""
+    contacts: dict[str, datetime] = {}
+    accounts: dict[str, datetime] = {}
+    for record in records:
+        if not record.get("completed_at"):
+            continue
+        moment = completed_moment(record, tz)
+        for latest, ids in ((contacts, record.get("contacts")), (accounts, record.get("accounts"))):
+            for rid in ids or ():
+                if rid not in latest or moment > latest[rid]:
+                    latest[rid] = moment
+    return contacts, accounts
+
+
+def stale(store, now: datetime, tz: tzinfo, older_than: str | None = None) -> list[Stale]:
+    """Contacts and accounts not contacted within their cadence (or `older_than`, for all of them).
+
+    Never-contacted ones come first (by name), then the most overdue. A cadence in a file
+    that does not parse is skipped with a warning.
+    """
+    everyone = timedelta(minutes=parse_duration(older_than)) if older_than else None
+    last_contact, last_account = last_contacts(store.interactions(), tz)
+    found = []
+    for kind, pool, latest in (("contact", store.contacts(), last_contact),
+                               ("account", store.accounts(), last_account)):
+        for rid, record in pool.items():
+            cadence = older_than or record.get("cadence")
+            if not cadence:
+                continue
+            try:
+                limit = everyone if everyone is not None else timedelta(minutes=parse_duration(str(cadence)))
+            except ValueError as error:
+                store.warn(record.path, f"cadence: {error}")
+                continue
+            last = latest.get(rid)
+            if last is None:
+                found.append(Stale(kind, record, None, str(cadence), None))
+            elif now - last > limit:
+                found.append(Stale(kind, record, last, str(cadence), now - last - limit))
+    return sorted(found, key=lambda s: (s.last is not None, -(s.overdue or timedelta()),
+                                        str(s.record.get("name", "")).casefold(), s.kind, s.record["id"]))

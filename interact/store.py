@@ -152,6 +152,10 @@ class Store:
                     if entry.name.endswith(".yaml") and not entry.name.startswith("."):
                         yield Path(entry.path)
 
+    def interaction_ids(self) -> list[str]:
+        """The id of every interaction file, readable or not: what `find_interaction` matches against."""
+        return [path.stem for path in self.interaction_files()]
+
     def interactions(self) -> list[Record]:
         """Every valid interaction in the store."""
         records = []

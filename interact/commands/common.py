@@ -7,7 +7,7 @@ import sys
 import click
 
 from ..model import INTERACTION_KEYS, shortest_prefixes
-from ..query import status
+from ..query import STATUS_FILTERS, status
 from ..render import FORMATS, View, render
 
 STATUS_COLORS = {"missed": "red", "open": "yellow", "completed": "green"}
@@ -93,3 +93,100 @@ def interaction_view(records: list[dict], env, all_ids=None) -> View:
         ])
     return View(records=data, headers=["id", "status", "when", "type", "with", "assignee", "about"], rows=rows,
                 columns=[*INTERACTION_KEYS, "status"], color=env.color)
+
+
+def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = False) -> None:
+    """A listing of interactions, with id prefixes unique in the whole store (so `show` takes them).
+
+    An empty table says so on stderr; `defaults_hint` adds how to widen list's defaults.
+    """
+    from .. import messages as msg
+
+    emit(fmt, interaction_view(records, env, env.store.interaction_ids()))
+    if not records and fmt == "table":
+        click.echo(msg.nothing_matches(defaults_hint), err=True)
+
+
+# --- the filters of `list`, shared by every command that selects interactions --------
+
+def _decorator(options):
+    def decorate(func):
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+def _whose(everyone: bool) -> list:
+    whose = "everyone's" if everyone else "only yours"
+    return [
+        click.option("--everyone/--mine", default=everyone, help=f"Everyone's, or only yours (default: {whose})."),
+        click.option("--to", "to_user", metavar="USER", help="Only USER's (wins over --everyone/--mine)."),
+    ]
+
+
+def whose_options(everyone: bool = False):
+    """Add --everyone/--mine and --to; `assignee_from_options` reads them."""
+    return _decorator(_whose(everyone))
+
+
+def assignee_from_options(env, everyone: bool, to_user: str | None) -> str | None:
+    """The assignee to select (None: everyone's)."""
+    if to_user:
+        return env.store.config.check_user(to_user)
+    return None if everyone else env.user
+
+
+def filter_options(status: str = "outstanding", everyone: bool = False):
+    """Add the filters of `list`; `filter_from_options(env, **those)` turns them into a query.Filter."""
+    return _decorator([
+        click.option("--status", type=click.Choice(STATUS_FILTERS), default=status, show_default=True,
+                     help="outstanding is open or missed."),
+        *_whose(everyone),
+        click.option("--contact", metavar="REF", help="Only those with this person."),
+        click.option("--account", metavar="REF", help="Only those with this account."),
+        click.option("--type", "types", multiple=True, metavar="TYPE", help="Only this type; repeatable (any one)."),
+        click.option("--tag", "tags", multiple=True, metavar="TAG", help="Only with this tag; repeatable (all)."),
+        click.option("--purpose", help="Only with this purpose."),
+        click.option("--from", "from_date", metavar="DATE", help="From this day (by `when`, else `due`), inclusive."),
+        click.option("--until", "until_date", metavar="DATE", help="Up to this day, inclusive."),
+        click.option("--on", "on_date", metavar="DATE", help="On this day only."),
+        click.option("--today", is_flag=True, help="Today only."),
+        click.option("--week", is_flag=True, help="This week, Monday to Sunday."),
+        click.option("--generated", is_flag=True, help="Only those made by `interact generate`."),
+        click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N."),
+    ])
+
+
+def filter_from_options(env, *, status, everyone, to_user, contact, account, types, tags, purpose, from_date,
+                        until_date, on_date, today, week, generated, limit):
+    """A query.Filter from the options of `filter_options`: people resolved, dates read, types checked."""
+    from .. import people
+    from ..dates import week_bounds
+    from ..query import Filter
+
+    store = env.store
+    for name in types:
+        store.config.check_type(name)
+    this_day = env.now.astimezone(env.tz).date()
+    ranges = []  # (first, last) days, either open; the filter is their intersection
+    if on_date:
+        ranges.append((env.date(on_date),) * 2)
+    if today:
+        ranges.append((this_day, this_day))
+    if week:
+        ranges.append(week_bounds(this_day))
+    if from_date:
+        ranges.append((env.date(from_date), None))
+    if until_date:
+        ranges.append((None, env.date(until_date)))
+    return Filter(
+        status=status, assignee=assignee_from_options(env, everyone, to_user),
+        contact=people.person(store, contact)[0]["id"] if contact else None,
+        account=people.account(store, account)["id"] if account else None,
+        types=tuple(types), tags=tuple(tags), purpose=purpose,
+        start=max((r[0] for r in ranges if r[0]), default=None),
+        end=min((r[1] for r in ranges if r[1]), default=None),
+        generated=generated, limit=limit,
+    )

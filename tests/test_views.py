@@ -1,0 +1,177 @@
+"""today, calendar, history and stale through the CLI."""
+
+import json
+
+import pytest
+
+from interact.cli import Env, cli
+
+MONDAY_16 = {"INTERACT_NOW": "2026-11-16T11:00"}
+FRIDAY_20 = {"INTERACT_NOW": "2026-11-20T09:00"}
+
+
+# --- today -------------------------------------------------------------------------
+
+def test_today_plain_text_sections(run):
+    out = run.ok("today", env=MONDAY_16).stdout
+    assert out.splitlines() == [
+        "Monday 16 November 2026, alice",
+        "",
+        "Today (1)",
+        "  cdm0  missed  2026-11-16 10:00  call  Jane Doe, Acme Ltd  follow-up",
+        "",
+        "Missed earlier: none",
+        "",
+        "Next: nothing planned",
+    ]
+
+
+def test_today_shows_the_next_one_and_whom_it_is_with(run):
+    out = run.ok("--as", "bob", "today", env=FRIDAY_20).stdout
+    assert "Today (1)\n  rtcb  open  2026-11-20 14:00  visit  Owen Price, Kestrel Housing" in out
+    assert out.rstrip().endswith(
+        "Next: 2026-11-20 14:00 visit with Owen Price, Kestrel Housing: Demo the tenancy app to the board (rtcb)")
+
+
+def test_today_for_everyone_lists_missed_ones_with_their_assignee(run):
+    out = run.ok("today", "--everyone").stdout
+    assert out.startswith("Wednesday 25 November 2026, everyone\n\nToday: none\n\nMissed earlier (3)\n")
+    missed = out.split("Missed earlier (3)\n")[1].split("\n\n")[0].splitlines()
+    assert [(line.split()[0], line.split()[-1]) for line in missed] == [
+        ("cdm0", "follow-up"), ("w6f5", "complete"), ("rtcb", "board")]
+    assert "  carol  " in missed[1]
+
+
+def test_today_next_skips_completed_and_past_ones(run):
+    run.ok("assign", "call", "raj", "--when", "tomorrow 9am")
+    later = run.ok("assign", "call", "jane", "--when", "today 15:00").stdout.strip()
+    run.ok("log", "call", "tom", "Quick catch-up", "--when", "today 9:30")
+    data = json.loads(run.ok("today", "--format", "json").stdout)
+    assert data["date"] == "2026-11-25" and data["assignee"] == "alice"
+    assert [(d["status"], d["contacts"]) for d in data["today"]] == [
+        ("completed", ["tom-baker"]), ("open", ["jane-doe"])]
+    assert [d["id"] for d in data["missed"]] == ["cdm0acevsh"]
+    assert data["next"]["id"] == later
+
+
+# --- calendar ----------------------------------------------------------------------
+
+def test_calendar_marks_missed_and_open_days(run):
+    out = run.ok("calendar", "--everyone").stdout
+    lines = out.splitlines()
+    assert lines[0].strip() == "November 2026, everyone"
+    assert lines[1] == "  Mo   Tu   We   Th   Fr   Sa   Su"
+    assert lines[2] == "                                 1"
+    assert lines[5] == "  16!  17   18!  19   20!  21   22"
+    assert lines[7] == "  30*"
+    assert lines[-1] == "! missed   * open (a day with both shows !)"
+
+
+def test_calendar_default_is_mine_and_this_month(run):
+    lines = run.ok("calendar", env=FRIDAY_20).stdout.splitlines()
+    assert lines[0].strip() == "November 2026, alice"
+    assert lines[5] == "  16!  17   18   19   20   21   22"  # carol's and bob's are not mine
+
+
+def test_calendar_other_month_and_missed_wins_over_open(run):
+    run.ok("assign", "call", "jane", "--due", "2026-12-03")
+    run.ok("assign", "call", "raj", "--when", "2026-12-03T09:00", "--due", "2026-12-03")
+    run.ok("assign", "call", "tom", "--when", "2026-12-07T09:00")
+    lines = run.ok("calendar", "2026-12", env={"INTERACT_NOW": "2026-12-05T10:00"}).stdout.splitlines()
+    assert lines[0].strip() == "December 2026, alice"
+    assert lines[2] == "        1    2    3!   4    5    6"
+    assert lines[3].startswith("   7*   8")
+    data = json.loads(run.ok("calendar", "2026-12", "--format", "json", env={"INTERACT_NOW": "2026-12-05"}).stdout)
+    assert data["days"] == [{"date": "2026-12-03", "missed": 2, "open": 0},
+                            {"date": "2026-12-07", "missed": 0, "open": 1}]
+
+
+def test_calendar_in_colour_keeps_its_marks(run, monkeypatch):
+    monkeypatch.setattr(Env, "color", property(lambda self: True))  # as on a terminal
+    result = run.runner.invoke(cli, ["--dir", str(run.store), "calendar", "--everyone"], color=True)
+    assert "\x1b[31m  16!" in result.stdout   # red, and still marked
+    assert "\x1b[33m  30*" in result.stdout   # yellow
+    assert "\x1b[7m  25 " in result.stdout    # today, in reverse video
+
+
+@pytest.mark.parametrize("month", ["2026-13", "nov", "2026/11", "26-11"])
+def test_calendar_bad_month(run, month):
+    result = run("calendar", month)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: could not read the month '{month}': give it as YEAR-MONTH, e.g. 2026-11.\n"
+
+
+# --- history -----------------------------------------------------------------------
+
+def test_history_of_an_account_newest_first(run):
+    out = run.ok("history", "acme").stdout
+    assert [line.split()[:2] for line in out.splitlines()[2:]] == [["jpbq", "completed"], ["h8v8", "completed"]]
+
+
+def test_history_of_a_contact_in_every_format(run):
+    assert run.ok("history", "Owen Price", "--format", "ids").stdout == "nttgr8dv2k\n"
+    assert json.loads(run.ok("history", "raj@example.com", "--format", "json").stdout)[0]["id"] == "3nhm9ma2qr"
+    assert run.ok("history", "acme", "--limit", "1", "--format", "ids").stdout == "jpbqnw99gr\n"
+    assert run.ok("history", "moorland").stdout == ""
+
+
+def test_history_of_nobody_is_refused(run):
+    result = run("history", "Nobody Atall")
+    assert result.exit_code == 1 and "no contact matches 'Nobody Atall'" in result.stderr
+
+
+# --- stale -------------------------------------------------------------------------
+
+def test_stale_by_cadence(run):
+    out = run.ok("stale").stdout
+    assert out.splitlines()[0].split() == ["kind", "id", "name", "last", "contact", "cadence", "overdue", "by"]
+    assert out.splitlines()[2].split() == ["contact", "raj-patel", "Raj", "Patel", "2026-11-05", "11:00", "2w", "5d"]
+    assert len(out.splitlines()) == 3  # acme (every 4w2d, last on the 12th) is not due yet
+
+
+def test_stale_never_contacted_first_and_older_than(run):
+    ids = run.ok("stale", "--older-than", "10d", "--format", "ids").stdout.split()
+    assert ids[:5] == ["harbour-foods", "lena-fischer", "maria-garcia", "moorland-trust", "tom-baker"]
+    assert ids[5:] == ["northwind-traders", "priya-shah", "raj-patel", "brightside-school", "sam-okafor",
+                       "acme-ltd", "jane-doe"]
+    data = json.loads(run.ok("stale", "--older-than", "10d", "--format", "json").stdout)
+    assert data[0] == {"kind": "account", "id": "harbour-foods", "name": "Harbour Foods", "last_contact": None,
+                       "cadence": "10d", "overdue_days": None}
+    assert data[-1]["last_contact"] == "2026-11-12T10:30:00+00:00" and data[-1]["overdue_days"] == 2
+
+
+def test_stale_moves_with_the_clock_and_with_contact(run):
+    assert run.ok("stale", "--format", "ids", env={"INTERACT_NOW": "2026-11-19T11:00"}).stdout == ""
+    assert run.ok("stale", "--format", "ids", env={"INTERACT_NOW": "2026-11-19T11:01"}).stdout == "raj-patel\n"
+    run.ok("log", "call", "raj", "Checked in")
+    assert run.ok("stale", "--format", "ids").stdout == ""
+
+
+def test_stale_bad_duration(run):
+    result = run("stale", "--older-than", "a while")
+    assert result.exit_code == 1 and "could not read the duration 'a while'" in result.stderr
+
+
+# --- the README's session ----------------------------------------------------------
+
+def readme_session() -> list[tuple[list[str], str]]:
+    """(arguments, output) of each `$ interact ...` in the README's "Everyday use" block."""
+    import shlex
+
+    from conftest import REPO
+
+    text = (REPO / "README.md").read_text().split("## Everyday use", 1)[1]
+    block = text.split("```console\n", 1)[1].split("```", 1)[0]
+    steps = []
+    for chunk in block.split("$ ")[1:]:
+        command, _, output = chunk.partition("\n")
+        if command.startswith("interact "):
+            steps.append((shlex.split(command, comments=True)[1:], output.rstrip("\n") + "\n"))
+    return steps
+
+
+def test_readme_everyday_session_is_true(run):
+    steps = readme_session()
+    assert [args[0] for args in (a for a, _ in steps)] == ["today", "list", "list", "history"]
+    for args, output in steps:
+        assert run.ok(*args, env=MONDAY_16).stdout == output, args
