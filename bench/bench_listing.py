@@ -20,6 +20,9 @@ COMMANDS = [
     ["list"], ["list", "--everyone"], ["list", "--everyone", "--status", "all", "--format", "json"],
     ["list", "--everyone", "--count"], ["search", "renewal", "quote"], ["today", "--everyone"],
     ["calendar", "--everyone"], ["history", "contact-7"], ["stale", "--older-than", "30d"],
+    ["report", "--by", "assignee", "--by", "type", "--per", "week", "--from", "2026-01-01", "--until", "2027-02-28",
+     "--status", "all"],
+    ["report", "--by", "type", "--from", "2026-01-01", "--until", "2027-02-28", "--html", "-"],
 ]
 
 

@@ -241,7 +241,8 @@ def same_grouping_twice(name) -> UserError:
 
 
 def range_reversed(first, last) -> UserError:
-    return UserError(f"--from {first} is after --until {last}: give the earlier day to --from.")
+    return UserError(f"the range is empty: it starts on {first}, after its last day {last}. "
+                     "Give the earlier day to --from and the later one to --until.")
 
 
 def chart_with_format(fmt) -> UserError:

@@ -1,10 +1,10 @@
 """Reports: interactions counted by one or two fields, per week, month, quarter or year.
 
 Pure functions of records, dates and the store's time zone: no click, no clock. An
-interaction falls in the period of its `when`, else its `due` day (as `list --from`
-reads them), taken in the store's time zone; one with neither is in no period. It is
-counted once under each of its values of a field (two accounts: once under each), and
-under "(none)" when it has none.
+interaction falls in the period of its `when`, else its `due` day (`query.day_of`, the
+day `list --from` reads), taken in the store's time zone; one with neither is in no
+period. It is counted once under each of its values of a field (two accounts: once
+under each), and under "(none)" when it has none.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta, tzinfo
 from itertools import product
 
-from .dates import parse_iso
+from . import messages as msg
+from .query import day_of
 
 FIELDS = ("type", "category", "assignee", "account", "outcome", "purpose")
 PERIODS = ("week", "month", "quarter", "year")
@@ -21,15 +22,6 @@ NONE = "(none)"
 TOTAL = "Total"
 
 _RECORD_KEYS = {"account": "accounts"}  # a report field -> the record's key, where they differ
-
-
-def day_of(record: dict, tz: tzinfo) -> date | None:
-    """The local day an interaction is reported in: its `when`, else its `due` day."""
-    when = parse_iso(record.get("when"))
-    if when is not None:
-        return (when.astimezone(tz) if when.tzinfo else when).date()
-    due = record.get("due")
-    return date.fromisoformat(str(due)) if due else None
 
 
 def values_of(record: dict, name: str) -> list[str]:
@@ -86,6 +78,19 @@ def month_bounds(day: date) -> tuple[date, date]:
     """The first and last day of the month holding `day`."""
     first = day.replace(day=1)
     return first, _next_start(first, "month") - timedelta(days=1)
+
+
+def report_range(today: date, first: date | None, last: date | None) -> tuple[date, date]:
+    """The days a report covers: by default this month; `first` alone runs to the end of this
+    month (or of its own month, when later), `last` alone covers its own month."""
+    if last is None:
+        this_month_end = month_bounds(today)[1]
+        last = this_month_end if first is None or first <= this_month_end else month_bounds(first)[1]
+    if first is None:
+        first = month_bounds(last)[0]
+    if first > last:
+        raise msg.range_reversed(first, last)
+    return first, last
 
 
 # --- counting --------------------------------------------------------------------------

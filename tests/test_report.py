@@ -13,13 +13,16 @@ import pytest
 
 from conftest import REPO, Run
 from interact import report as counting
+from interact.errors import UserError
 from interact.model import Record, new_id
+from interact.query import day_of
 from interact.store import Store, init_store
 
 LONDON = ZoneInfo("Europe/London")
 
 CONFIG = """\
 version: 1
+users: [alice, bob, carol]
 timezone: Europe/London
 types: [call, visit, email]
 categories: [funding, volunteering]
@@ -95,15 +98,15 @@ def test_day_is_taken_in_the_store_time_zone_around_the_dst_change():
     # Clocks go forward in London at 01:00 on Sunday 2026-03-29.
     just_after_midnight = {"when": "2026-03-29T00:30:00+00:00"}       # 00:30 GMT: Sunday, week 13
     late_sunday_utc = {"when": "2026-03-29T23:30:00+00:00"}           # 00:30 BST on Monday: week 14
-    assert counting.day_of(just_after_midnight, LONDON) == date(2026, 3, 29)
-    assert counting.day_of(late_sunday_utc, LONDON) == date(2026, 3, 30)
-    assert counting.day_of(late_sunday_utc, timezone.utc) == date(2026, 3, 29)
+    assert day_of(just_after_midnight, LONDON) == date(2026, 3, 29)
+    assert day_of(late_sunday_utc, LONDON) == date(2026, 3, 30)
+    assert day_of(late_sunday_utc, timezone.utc) == date(2026, 3, 29)
     midsummer = {"when": "2026-06-30T23:30:00+00:00"}                 # 00:30 BST on 1 July: Q3
-    assert counting.period_label(counting.day_of(midsummer, LONDON), "quarter") == "2026-Q3"
-    assert counting.period_label(counting.day_of(midsummer, timezone.utc), "quarter") == "2026-Q2"
-    assert counting.day_of({"due": "2026-11-30"}, LONDON) == date(2026, 11, 30)
-    assert counting.day_of({"when": "2026-11-02T09:00:00+00:00", "due": "2026-12-05"}, LONDON) == date(2026, 11, 2)
-    assert counting.day_of({}, LONDON) is None
+    assert counting.period_label(day_of(midsummer, LONDON), "quarter") == "2026-Q3"
+    assert counting.period_label(day_of(midsummer, timezone.utc), "quarter") == "2026-Q2"
+    assert day_of({"due": "2026-11-30"}, LONDON) == date(2026, 11, 30)
+    assert day_of({"when": "2026-11-02T09:00:00+00:00", "due": "2026-12-05"}, LONDON) == date(2026, 11, 2)
+    assert day_of({}, LONDON) is None
 
 
 def test_counting_by_week_around_the_dst_change_through_the_cli(tmp_path):
@@ -215,6 +218,33 @@ def test_range_options(run_team):
     assert december == [{"period": "2026-12", "type": "call", "count": 1}]
 
 
+def test_report_range_defaults_to_this_month():
+    today = date(2026, 11, 25)
+    assert counting.report_range(today, None, None) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert counting.report_range(today, date(2026, 1, 15), None) == (date(2026, 1, 15), date(2026, 11, 30))
+    assert counting.report_range(today, date(2027, 2, 3), None) == (date(2027, 2, 3), date(2027, 2, 28))
+    assert counting.report_range(today, None, date(2024, 2, 10)) == (date(2024, 2, 1), date(2024, 2, 10))
+    with pytest.raises(UserError, match="range is empty"):
+        counting.report_range(today, date(2026, 11, 2), date(2026, 11, 1))
+
+
+def test_the_filters_of_list_narrow_the_report(run):
+    def rows(*args):
+        return [(r["period"], r[key], r["count"]) for r in json.loads(run.ok("report", *args, "--format",
+                                                                                "json").stdout)
+                for key in r if key not in ("period", "count")]
+
+    # the demo store's completed acme calls this month: the renewal call and the voicemail
+    assert rows("--account", "acme") == [("2026-11", "call", 2)]
+    assert rows("--type", "call", "--type", "visit") == [("2026-11", "call", 3), ("2026-11", "visit", 1)]
+    assert rows("--purpose", "follow-up", "--status", "all", "--by", "assignee") == [("2026-11", "alice", 2)]
+    assert rows("--contact", "raj", "--by", "outcome") == [("2026-11", "Sent the prospectus", 1)]
+    # --week, --on and --today set the range, and so the columns
+    assert rows("--week", "--per", "week", "--status", "all") == [("2026-W48", "chat", 1)]
+    assert rows("--on", "2026-11-05", "--by", "assignee", "--per", "week") == [("2026-W45", "carol", 1)]
+    assert run.ok("report", "--today", "--per", "week", "--format", "csv").stdout == "period,type,count\n"
+
+
 def test_csv_has_the_json_columns(run_team):
     out = run_team.ok("report", "--by", "category", "--by", "account", "--format", "csv").stdout
     assert list(csv.reader(io.StringIO(out))) == [
@@ -235,7 +265,10 @@ def test_an_empty_range_shows_zero_totals(run_team):
 @pytest.mark.parametrize("args, code, fragment", [
     (["--by", "type", "--by", "assignee", "--by", "account"], 1, "one or two"),
     (["--by", "type", "--by", "type"], 1, "twice"),
-    (["--from", "2026-11-20", "--until", "2026-11-10"], 1, "after --until"),
+    (["--from", "2026-11-20", "--until", "2026-11-10"], 1, "the range is empty"),
+    (["--week", "--from", "2026-12-01"], 1, "the range is empty"),
+    (["--to", "mallory"], 1, "alice, bob"),
+    (["--type", "fax"], 1, "call, visit, email"),
     (["--chart", "--format", "json"], 1, "--chart"),
     (["--from", "the other day"], 1, "'the other day'"),
     (["--by", "mood"], 2, "mood"),

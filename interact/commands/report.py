@@ -9,49 +9,8 @@ import click
 
 from .. import messages as msg
 from ..cli import pass_env, user_errors
-from ..query import STATUS_FILTERS
 from ..report import FIELDS, PERIODS, TOTAL
-from .common import format_option
-
-
-def _filter_options(func):
-    # Until `list`'s shared filters land: the status, range and assignee filters a report needs.
-    for decorator in reversed([
-        click.option("--status", type=click.Choice(STATUS_FILTERS), default="completed", show_default=True,
-                     help="Which interactions to count."),
-        click.option("--from", "from_", metavar="DATE", help="First day (default: the first of this month)."),
-        click.option("--until", metavar="DATE", help="Last day, inclusive (default: the end of --from's month "
-                     "or of this month)."),
-        click.option("--to", "assignee", metavar="USER", help="Only those assigned to USER."),
-        click.option("--mine", is_flag=True, help="Only mine."),
-        click.option("--everyone", is_flag=True, help="Everyone's (the default)."),
-    ]):
-        func = decorator(func)
-    return func
-
-
-def _selected(env, records, status, assignee, mine, everyone):
-    from ..query import matches_status, status as status_of
-
-    wanted = env.user if mine else assignee
-    return [r for r in records
-            if matches_status(status_of(r, env.now, env.tz), status) and (not wanted or r.get("assignee") == wanted)]
-
-
-def _range(env, from_, until):
-    """--from and --until as days; by default this month (or the month of the one given)."""
-    from ..report import month_bounds
-
-    first = env.date(from_) if from_ else None
-    last = env.date(until) if until else None
-    if last is None:
-        this_month_end = month_bounds(env.now.astimezone(env.tz).date())[1]
-        last = this_month_end if first is None or first <= this_month_end else month_bounds(first)[1]
-    if first is None:
-        first = month_bounds(last)[0]
-    if first > last:
-        raise msg.range_reversed(first, last)
-    return first, last
+from .common import filter_from_options, filter_options, format_option
 
 
 def _check_fields(fields) -> tuple[str, ...]:
@@ -113,44 +72,50 @@ def _write_html(path: str, text: str) -> None:
               help=f"Group by {', '.join(FIELDS[:-1])} or {FIELDS[-1]}; once or twice (default: type).")
 @click.option("--per", type=click.Choice(PERIODS), default="month", show_default=True,
               help="A column per week (from Monday), month, quarter or year.")
-@_filter_options
+@filter_options(status="completed", everyone=True)
 @click.option("--chart", is_flag=True, help="Draw bars in the terminal instead of the table.")
 @click.option("--html", "html_path", metavar="FILE",
               help="Also write one self-contained HTML page with the tables and charts ('-' for stdout).")
 @format_option("table", "csv", "json")
 @pass_env
 @user_errors
-def report(env, fields, per, status, from_, until, assignee, mine, everyone, chart, html_path, fmt):
+def report(env, fields, per, chart, html_path, fmt, **filters):
     """Count interactions by one or two fields, per week, month, quarter or year.
 
-    Counts the completed interactions of everyone this month unless told otherwise.
-    An interaction falls in the period of its `when` (else its `due` day) in the
-    store's time zone, and is counted once under each of its values: two accounts,
-    once under each; none, under "(none)". Every period in the range is shown.
+    Counts the completed interactions of everyone this month unless told otherwise;
+    the filters of `list` narrow it, and its range (--from/--until, --on, --week)
+    sets the columns. An interaction falls in the period of its `when` (else its
+    `due` day) in the store's time zone, and is counted once under each of its
+    values: two accounts, once under each; none, under "(none)". Every period in
+    the range is shown, empty ones as 0.
 
     \b
     Examples:
       interact report --by assignee --by type --per week
       interact report --by category --per quarter --from 2026-01-01 --until 2026-12-31
-      interact report --by outcome --status all --chart
+      interact report --by outcome --purpose enquiry --status all --chart
       interact report --by assignee --format csv > november.csv
       interact report --by assignee --by type --html report.html
     """
+    from dataclasses import replace
+
     from .. import report as counting
+    from ..query import select
     from ..render.report_html import page
     from .common import emit
 
     fields = _check_fields(fields)
     if chart and fmt != "table":
         raise msg.chart_with_format(fmt)
-    first, last = _range(env, from_, until)
-    records = _selected(env, env.store.interactions(), status, assignee, mine, everyone)
+    flt = filter_from_options(env, **filters)
+    first, last = counting.report_range(env.now.astimezone(env.tz).date(), flt.start, flt.end)
+    records = select(env.store, replace(flt, start=first, end=last), env.now, env.tz)
     groupings = counting.groupings(fields) if html_path else [fields]
     reports = [counting.count(records, grouping, per, first, last, env.tz) for grouping in groupings]
     main = reports[0]
     if html_path:
-        who = f"assigned to {env.user if mine else assignee}" if mine or assignee else "of everyone"
-        text = page(reports, about=f"{status.capitalize()} interactions {who}; periods in {env.tz}.")
+        who = f"assigned to {flt.assignee}" if flt.assignee else "of everyone"
+        text = page(reports, about=f"{flt.status.capitalize()} interactions {who}; periods in {env.tz}.")
         if html_path == "-":
             click.echo(text, nl=False)
             return
