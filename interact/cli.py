@@ -35,6 +35,10 @@ COMMANDS = {
     "stale": "listing:stale",
     "contact": "people:contact",
     "account": "people:account",
+    "export": "interop:export",
+    "import": "interop:import_",
+    "attach": "interop:attach",
+    "types": "types:types",
 }
 
 

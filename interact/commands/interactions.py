@@ -272,6 +272,7 @@ def show(env, id_, fmt):
       interact show 7kq2
       interact show 7kq2 --format json | jq .status
     """
+    from ..attachments import attachments
     from ..render import View
     from .common import emit, local_time, with_status
 
@@ -280,6 +281,9 @@ def show(env, id_, fmt):
     data = with_status(record, env)
     follow_ups = sorted(r["id"] for r in store.interactions() if r.get("follow_up_of") == record["id"])
     data["follow_ups"] = follow_ups
+    files = attachments(store, record["id"])
+    if files:
+        data["attachments"] = [store.relative(path) for path in files]
     contacts, accounts = store.contacts(), store.accounts()
     rows = []
     for key, value in data.items():
