@@ -93,7 +93,12 @@ class LazyGroup(click.Group):
         if name in self.lazy:
             module_name, attribute = self.lazy[name].split(":")
             module = importlib.import_module(f"{self.package}.{module_name}")
-            return getattr(module, attribute)
+            command = getattr(module, attribute)
+            if ctx.resilient_parsing:  # the shell asks for completions
+                from .commands.completion import attach
+
+                attach(command)
+            return command
         return super().get_command(ctx, name)
 
 
