@@ -1,4 +1,4 @@
-"""Export and import of interactions: our own JSON and CSV, and CRM activity exports.
+"""Importing interactions: our own JSON and CSV (from `interact export`), and CRM activity exports.
 
 Our own files (from `interact export`) are read back field for field: `status` (and the
 other values `show` computes) are left out, ids are kept. A CRM export is read through a
@@ -25,18 +25,6 @@ from .dates import isoformat, parse_date, parse_datetime, parse_duration
 from .errors import UserError
 from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
 from .store import Store
-
-# --- export -------------------------------------------------------------------------
-
-
-def _export_order(record: dict) -> tuple[str, str]:
-    return (record.get("when") or record.get("due") or record.get("created_at") or "", record["id"])
-
-
-def export_records(store: Store, keep=lambda record: True) -> list[dict]:
-    """Every interaction `keep` accepts, in time order (when, else due, else created_at), then id."""
-    return sorted((r for r in store.interactions() if keep(r)), key=_export_order)
-
 
 # --- reading files ------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ def test_people_accounts_ids_and_types(complete):
     assert complete("complete", "0ac7", "--type", "v") == ["visit"]
     assert complete("assign", "call", "jane", "--to", "") == ["alice", "bob", "carol"]
     assert complete("types", "rename", "c") == ["call", "chat"]
+    assert complete("list", "--contact", "garc") == ["maria-garcia"]
+    assert complete("history", "kest") == ["kestrel-housing"]
 
 
 def test_no_store_no_candidates(tmp_path, monkeypatch):

@@ -62,6 +62,8 @@ def test_export_filters(run):
     assert missed and {r["status"] for r in missed} == {"missed"}
     window = json.loads(run.ok("export", "--from", "2026-11-09", "--until", "2026-11-12").stdout)
     assert [r["id"] for r in window] == ["s5zg79vyq8", "jpbqnw99gr"]
+    with_raj = json.loads(run.ok("export", "--contact", "raj", "--type", "meeting").stdout)
+    assert [r["id"] for r in with_raj] == ["xbg987zqv0"]
 
 
 def test_ics_parses_with_one_event_per_interaction_with_a_when(run):

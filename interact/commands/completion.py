@@ -46,7 +46,7 @@ def people(store, incomplete):
 
 def interaction_ids(store, incomplete):
     prefix = incomplete.strip().lower()
-    return [CompletionItem(path.stem) for path in store.interaction_files() if path.stem.startswith(prefix)]
+    return [CompletionItem(rid) for rid in store.interaction_ids() if rid.startswith(prefix)]
 
 
 def types(store, incomplete):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 import click
@@ -11,58 +10,20 @@ import click
 from .. import messages as msg
 from ..cli import pass_env, user_errors
 from ..interop import PRESETS
-
-
-def _filter_options(func):
-    """--status, --from, --until.
-
-    A stand-in for the filters `list` shares (query.Filter and filter_options): when they
-    exist, use them here instead, with `keep` their test of one record.
-    """
-    from ..query import STATUS_FILTERS
-
-    for decorator in reversed([
-        click.option("--status", "wanted", type=click.Choice(STATUS_FILTERS), default="all", show_default=True,
-                     help="Only interactions in this status."),
-        click.option("--from", "start", metavar="DATE", help="Only those on or after DATE (by when, else due)."),
-        click.option("--until", "end", metavar="DATE", help="Only those on or before DATE (by when, else due)."),
-    ]):
-        func = decorator(func)
-    return func
-
-
-def _keep(env, wanted: str, start: str | None, end: str | None):
-    from ..dates import parse_iso
-    from ..query import matches_status, status
-
-    first = env.date(start) if start else None
-    last = env.date(end) if end else None
-
-    def day(record) -> date | None:
-        if record.get("when"):
-            return parse_iso(record["when"]).astimezone(env.tz).date()
-        return date.fromisoformat(record["due"]) if record.get("due") else None
-
-    def keep(record) -> bool:
-        if not matches_status(status(record, env.now, env.tz), wanted):
-            return False
-        if first is None and last is None:
-            return True
-        on = day(record)
-        return on is not None and (first is None or on >= first) and (last is None or on <= last)
-
-    return keep
+from .common import emit, filter_from_options, filter_options, interaction_view
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True,
               help="json and csv carry every field plus status (and read back with `interact import`); "
                    "ics is a calendar of those with a `when`.")
-@_filter_options
+@filter_options(status="all", everyone=True)
 @pass_env
 @user_errors
-def export(env, fmt, wanted, start, end):
+def export(env, fmt, **filters):
     """Write every interaction (all statuses, everyone) to stdout as JSON, CSV or iCalendar.
+
+    The filters of `list` narrow it.
 
     \b
     Examples:
@@ -70,13 +31,11 @@ def export(env, fmt, wanted, start, end):
       interact export --format csv --from 2026-11-01 --until 2026-11-30 > november.csv
       interact export --format ics --status outstanding > ~/calendars/interact.ics
     """
-    from ..interop import export_records
-    from .common import emit, interaction_view
+    from ..query import Names, select
 
     store = env.store
-    view = interaction_view(export_records(store, _keep(env, wanted, start, end)), env)
-    view.names = {"contacts": {cid: r.get("name", cid) for cid, r in store.contacts().items()},
-                  "accounts": {aid: r.get("name", aid) for aid, r in store.accounts().items()}}
+    view = interaction_view(select(store, filter_from_options(env, **filters), env.now, env.tz), env)
+    view.names = Names.of(store)
     emit(fmt, view)
 
 

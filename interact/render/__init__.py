@@ -20,7 +20,7 @@ class View:
     one: bool = False                   # a single record (show): json gives an object
     columns: list[str] | None = None    # csv column order; default: keys as they come
     color: bool = False
-    names: dict[str, dict[str, str]] = field(default_factory=dict)  # {"contacts": {id: name}, "accounts": ...}
+    names: object = None                # query.Names, for formats that name people (ics)
 
 
 def render(fmt: str, view: View) -> str:

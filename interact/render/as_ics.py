@@ -9,6 +9,7 @@ Times are written in UTC, so no VTIMEZONE is needed.
 from datetime import datetime, timedelta, timezone
 
 from ..dates import parse_iso
+from ..query import Names
 
 PRODID = "-//interact//interact//EN"
 # completed: it took place; open or missed: planned, not (yet) done
@@ -40,9 +41,9 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def summary(record: dict, names: dict) -> str:
-    people = [names.get("contacts", {}).get(c, c) for c in record.get("contacts") or []]
-    people += [names.get("accounts", {}).get(a, a) for a in record.get("accounts") or []]
+def summary(record: dict, names: Names) -> str:
+    people = [names.contacts.get(c, c) for c in record.get("contacts") or []]
+    people += [names.accounts.get(a, a) for a in record.get("accounts") or []]
     return f"{record.get('type', '')} with {', '.join(people)}" if people else str(record.get("type", ""))
 
 
@@ -53,7 +54,7 @@ def description(record: dict) -> str:
     return text
 
 
-def event(record: dict, names: dict) -> list[str]:
+def event(record: dict, names: Names) -> list[str]:
     start = parse_iso(record["when"])
     lines = [
         "BEGIN:VEVENT",
@@ -78,6 +79,6 @@ def render(view) -> str:
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     for record in view.records:
         if record.get("when"):
-            lines.extend(event(record, view.names))
+            lines.extend(event(record, view.names or Names()))
     lines.append("END:VCALENDAR")
     return "".join(fold(line) for line in lines)
