@@ -150,6 +150,33 @@ def _moment(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, bool]:
     return parse_datetime(text, now, tz), has_time
 
 
+def _mapped_values(row: Row, mapping: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The row's non-empty cells by target field, in column order."""
+    values: dict[str, list[str]] = {}
+    for column, target in mapping:
+        cell = row.data.get(column)
+        text = "" if cell is None else str(cell).strip()
+        if text:
+            values.setdefault(target, []).append(text)
+    return values
+
+
+def _row_id(source_id: str | None, data: dict) -> str:
+    """Ours if the row has one of ours; else derived from its own id; else from its content."""
+    if source_id and is_id(source_id):
+        return source_id
+    return derived_id(f"import:id:{source_id}") if source_id else _content_id(data)
+
+
+def _row_type(value: str | None, types: list[str]) -> str:
+    """The configured type a CRM's type names ('Call' -> call); none given: the first type."""
+    if not value:
+        return types[0]
+    if slugify(value) not in types:
+        raise msg.row_unknown_type(value, slugify(value), types)
+    return slugify(value)
+
+
 # --- planning an import -------------------------------------------------------------
 
 @dataclass
@@ -204,29 +231,14 @@ class _Importer:
         return self.planned[key]["id"]
 
     def crm_record(self, row: Row) -> Record:
-        values: dict[str, list[str]] = {}
-        for column, target in self.mapping:
-            cell = row.data.get(column)
-            text = "" if cell is None else str(cell).strip()
-            if text:
-                values.setdefault(target, []).append(text)
+        values = _mapped_values(row, self.mapping)
 
         def first(target):
             return (values.get(target) or [None])[0]
 
-        config = self.store.config
-        source_id = first("id")
-        if source_id and is_id(source_id):
-            rid = source_id
-        else:
-            rid = derived_id(f"import:id:{source_id}") if source_id else _content_id(row.data)
-        type_ = config.types[0]
-        if first("type"):
-            type_ = slugify(first("type"))
-            if type_ not in config.types:
-                raise msg.row_unknown_type(first("type"), type_, config.types)
         completed = (first("status") or "").casefold() in COMPLETED_STATUSES
-        record = Record({"id": rid, "type": type_})
+        record = Record({"id": _row_id(first("id"), row.data),
+                         "type": _row_type(first("type"), self.store.config.types)})
         if first("when"):
             moment, has_time = _moment(first("when"), self.now, self.tz)
             if completed or has_time:
@@ -237,8 +249,10 @@ class _Importer:
             record["due"] = parse_date(first("due"), self.now, self.tz).isoformat()
         if first("duration"):
             record["duration"] = parse_duration(first("duration"))
-        contacts = list(dict.fromkeys(self.person("contact", ref, row.where, False) for ref in values.get("contact", [])))
-        accounts = list(dict.fromkeys(self.person("account", ref, row.where, False) for ref in values.get("account", [])))
+        contacts = list(dict.fromkeys(self.person("contact", ref, row.where, False)
+                                      for ref in values.get("contact", [])))
+        accounts = list(dict.fromkeys(self.person("account", ref, row.where, False)
+                                      for ref in values.get("account", [])))
         if not accounts:  # as `log` does: the accounts of people who have exactly one
             for cid in contacts:
                 own = self.store.contacts().get(cid, {}).get("accounts") or []

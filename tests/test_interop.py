@@ -212,3 +212,20 @@ def test_column_mapping_matches_case_insensitively_and_map_wins():
     columns = ["ID", "SUBJECT", "ACTIVITYDATE", "Notes"]
     assert column_mapping(columns, "salesforce", {"Notes": "note", "subject": ""}) == [
         ("ID", "id"), ("ACTIVITYDATE", "when"), ("Notes", "note")]
+
+
+def test_real_processes_export_ics_bytes_and_import_from_stdin(run, demo, tmp_path):
+    import subprocess
+    import sys
+
+    interact = [sys.executable, "-m", "interact", "--dir"]
+    ics = subprocess.run([*interact, str(demo), "export", "--format", "ics"], capture_output=True, check=True)
+    assert ics.stdout == run.ok("export", "--format", "ics").stdout_bytes and b"\r\n" in ics.stdout
+    copy = _store_like(demo, tmp_path / "copy")
+    exported = run.ok("export", "--format", "csv").stdout_bytes
+    done = subprocess.run([*interact, str(copy), "import", "-", "--format", "csv"], input=exported,
+                          capture_output=True, check=True)
+    assert len(done.stdout.split()) == 14 and done.stderr == b"imported 14 interactions\n"
+    assert interaction_files(copy) == interaction_files(demo)
+    no_format = subprocess.run([*interact, str(copy), "import", "-"], input=exported, capture_output=True)
+    assert no_format.returncode == 1 and b"--format csv or --format json" in no_format.stderr
