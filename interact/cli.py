@@ -203,4 +203,8 @@ def cli(ctx, dir_option, as_user):
 
 
 def main():
+    import signal
+
+    # `interact list | head` ends quietly, as a C tool would, rather than with an error
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli(prog_name="interact")

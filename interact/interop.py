@@ -20,7 +20,7 @@ from datetime import datetime, time, tzinfo
 
 from . import messages as msg
 from . import people
-from .actions import _validate_common
+from .actions import check_rules
 from .dates import isoformat, parse_date, parse_datetime, parse_duration
 from .errors import UserError
 from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
@@ -294,7 +294,7 @@ class _Importer:
             problems = validate_interaction(record, self.store.config)
             if problems:
                 raise UserError("; ".join(problems))
-            _validate_common(self.store, record)
+            check_rules(self.store, record)
             text = dump(record, "interaction")
             if record["id"] in seen:
                 if seen[record["id"]][1] == text:
