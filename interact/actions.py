@@ -109,7 +109,8 @@ def _gather_people(store: Store, draft: Draft) -> _People:
     return found
 
 
-def _validate_common(store: Store, record: dict) -> None:
+def check_rules(store: Store, record: dict) -> None:
+    """The store's rules for an interaction: known type and category, a user, an account."""
     config = store.config
     config.check_type(record["type"])
     record["category"] = config.check_category(record.get("category"))
@@ -152,7 +153,7 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         "personal": draft.personal,
     })
     try:
-        _validate_common(store, record)
+        check_rules(store, record)
     except Exception:
         _undo_created(store, found)
         raise
@@ -293,7 +294,7 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
             record["accounts"] = _add_unique(list(record.get("accounts") or []), found.accounts)
             if found.contacts or found.accounts:
                 record.pop("personal", None)
-        _validate_common(store, record)
+        check_rules(store, record)
         primary = store.contacts().get((record.get("contacts") or [None])[0])
         if draft.sets and primary is None:
             raise msg.set_without_contact()

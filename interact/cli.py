@@ -35,6 +35,10 @@ COMMANDS = {
     "stale": "listing:stale",
     "contact": "people:contact",
     "account": "people:account",
+    "export": "interop:export",
+    "import": "interop:import_",
+    "attach": "interop:attach",
+    "types": "types:types",
     "report": "report:report",
 }
 
@@ -90,7 +94,12 @@ class LazyGroup(click.Group):
         if name in self.lazy:
             module_name, attribute = self.lazy[name].split(":")
             module = importlib.import_module(f"{self.package}.{module_name}")
-            return getattr(module, attribute)
+            command = getattr(module, attribute)
+            if ctx.resilient_parsing:  # the shell asks for completions
+                from .commands.completion import attach
+
+                attach(command)
+            return command
         return super().get_command(ctx, name)
 
 
@@ -195,4 +204,8 @@ def cli(ctx, dir_option, as_user):
 
 
 def main():
+    import signal
+
+    # `interact list | head` ends quietly, as a C tool would, rather than with an error
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     cli(prog_name="interact")

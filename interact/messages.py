@@ -92,6 +92,7 @@ _PAIR_EXAMPLES = {
     "--set": "country=India",
     "--rating": "interest=4",
     "--opportunity": "'Renewal 2027=12000'",
+    "--map": "Subject=note",
 }
 
 
@@ -227,6 +228,123 @@ def nothing_matches(defaults_hint: bool) -> str:
 
 def initialised(path) -> str:
     return f"created an interact store in {path}"
+
+
+# --- types -------------------------------------------------------------------------
+
+def bad_type_name(name) -> UserError:
+    return UserError(f"'{name}' cannot be a type: a type is one word of letters, digits, - and _ (e.g. site-visit).")
+
+
+def type_exists(name, types) -> UserError:
+    return UserError(f"'{name}' is already a type ({_listed(types)}).")
+
+
+def bad_type_position(position, count) -> UserError:
+    return UserError(f"position {position} is out of range: give a number from 1 to {count}.")
+
+
+def type_added(name, types) -> str:
+    return f"added type {name}: {_listed(types)}"
+
+
+def type_renamed(old, new, count) -> str:
+    return f"renamed type {old} to {new} in interact.yaml and in {count} interaction{'s' if count != 1 else ''}"
+
+
+def type_moved(name, types) -> str:
+    return f"moved type {name}: {_listed(types)}"
+
+
+# --- attachments -------------------------------------------------------------------
+
+def attachment_exists(relative_path, rid) -> UserError:
+    return UserError(f"{relative_path} already exists with other content: rename your file, or replace it with "
+                     f"`interact attach {rid[:4]} FILE --force`.")
+
+
+def attached(relative_path, copied) -> str:
+    return f"attached {relative_path}" if copied else f"{relative_path} is already attached (same content)"
+
+
+# --- import ------------------------------------------------------------------------
+
+def import_format_unknown(name) -> UserError:
+    return UserError(f"cannot tell the format of {name} from its name: add --format csv or --format json.")
+
+
+def import_unreadable(name, reason) -> UserError:
+    return UserError(f"cannot import {name}: {reason}.")
+
+
+def no_such_column(column, columns) -> UserError:
+    return UserError(f"--map {column}=...: the file has no column '{column}'. Its columns:", columns)
+
+
+def bad_map_target(target, targets) -> UserError:
+    return UserError(f"--map ...={target}: '{target}' is not a field to import into. Use one of: {_listed(targets)} "
+                     "(or nothing, to leave the column out).")
+
+
+def row_bad_cell(key, text, expected) -> UserError:
+    return UserError(f"'{key}' should be {expected}, not {text!r}")
+
+
+def row_bad_ref(kind, ref) -> UserError:
+    return UserError(f"{kind} id {ref!r} is not an id (ids are like jane-doe)")
+
+
+def row_unknown_type(value, slug, types) -> UserError:
+    return UserError(f"type '{value}' is not configured ({_listed(types)}): add it with `interact types add {slug}`, "
+                     "or give the column no field (--map COLUMN=) to use the first type")
+
+
+def row_completed_without_date() -> UserError:
+    return UserError("it is completed but has no date (map a column to `when`)")
+
+
+def row_same_id(where) -> UserError:
+    return UserError(f"it has the same id as {where}, with other content")
+
+
+def import_bad_rows(bad) -> UserError:
+    return UserError(f"{len(bad)} row{'s' if len(bad) != 1 else ''} cannot be imported, so nothing was written: "
+                     "fix them, or import the others with --skip-bad:", [f"{where}: {why}" for where, why in bad])
+
+
+def import_missing_people(new_people) -> UserError:
+    count = len(new_people)
+    return UserError(f"{count} {'people or accounts are' if count != 1 else 'person or account is'} not in the store, "
+                     "so nothing was written: add them (`interact contact add`, `interact account add`), or import "
+                     "with --create-missing to create them:",
+                     [f"{new.kind} {new.named!r} ({new.where})" for new in new_people])
+
+
+def import_skipped_row(where, why) -> str:
+    return f"warning: skipped {where}: {why}"
+
+
+def import_kept_different(where, rid) -> str:
+    return (f"warning: {rid} ({where}) is already in the store with other content: kept the store's version "
+            f"(see `interact show {rid[:4]}`)")
+
+
+def import_created_person(new, dry_run) -> str:
+    return f"{'would create' if dry_run else 'created'} {new.kind} {new.record['id']} ({new.record['name']})"
+
+
+def import_summary(added, same, different, dry_run) -> str:
+    parts = [f"{'would import' if dry_run else 'imported'} {added} interaction{'s' if added != 1 else ''}"]
+    if same:
+        parts.append(f"{same} already in the store")
+    if different:
+        parts.append(f"{different} already in the store with other content (kept)")
+    return "; ".join(parts)
+
+
+def import_nothing_mapped(columns) -> UserError:
+    return UserError("no column of the file is mapped to a field: map them with --map COLUMN=FIELD (or use a "
+                     "--preset that fits the file). Its columns:", columns)
 
 
 # --- reports -----------------------------------------------------------------------

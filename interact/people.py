@@ -28,20 +28,31 @@ def _rules(ref: str):
     yield lambda r: folded in str(r.get("name", "")).casefold()
 
 
-def resolve(store: Store, ref: str, kinds=("contact", "account")) -> tuple[str, Record]:
-    """The one (kind, record) that `ref` names, trying `kinds` in order of preference.
+def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = True) -> tuple[str, Record] | None:
+    """The one (kind, record) that `ref` names, trying `kinds` in order of preference; None if none.
 
     A stricter rule that matches wins over a looser one; within one rule, matches of
-    the preferred kind win. No match and several matches are user errors.
+    the preferred kind win. Several matches are a user error. `loose=False` leaves out
+    the last rule (a part of the name), for imports, where a guess would go unseen.
     """
     pools = {kind: (store.contacts() if kind == "contact" else store.accounts()) for kind in kinds}
-    for rule in _rules(ref.strip()):
+    rules = list(_rules(ref.strip()))
+    for rule in rules if loose else rules[:-1]:
         for kind in kinds:
             hits = [r for r in pools[kind].values() if rule(r)]
             if len(hits) == 1:
                 return kind, hits[0]
             if hits:
                 raise msg.ambiguous_ref(ref, [f"{r['id']}  {r.get('name', '')}" for r in hits])
+    return None
+
+
+def resolve(store: Store, ref: str, kinds=("contact", "account")) -> tuple[str, Record]:
+    """The one (kind, record) that `ref` names (see `lookup`); no match is a user error."""
+    found = lookup(store, ref, kinds)
+    if found is not None:
+        return found
+    pools = {kind: (store.contacts() if kind == "contact" else store.accounts()) for kind in kinds}
     names = [r.get("name", "") for kind in kinds for r in pools[kind].values()]
     close = difflib.get_close_matches(ref, names, n=5, cutoff=0.5)
     raise msg.no_match(ref, kinds[0], close)
@@ -71,11 +82,12 @@ def account(store: Store, ref: str) -> Record:
     return resolve(store, ref, ("account",))[1]
 
 
-def unique_id(store: Store, kind: str, name: str) -> str:
+def unique_id(store: Store, kind: str, name: str, taken=frozenset()) -> str:
+    """A slug of the name that no record of that kind (nor any id in `taken`) has."""
     existing = store.contacts() if kind == "contact" else store.accounts()
     base = slugify(name)
     rid, n = base, 1
-    while rid in existing or (store.dir(kind) / f"{rid}.yaml").exists():
+    while rid in existing or rid in taken or (store.dir(kind) / f"{rid}.yaml").exists():
         n += 1
         rid = f"{base}-{n}"
     return rid

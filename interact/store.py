@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from . import messages as msg
 from .model import (
@@ -55,8 +57,9 @@ def _file_mode() -> int:
 _FILE_MODE = _file_mode()
 
 
-def atomic_write(path: Path, data: bytes, exclusive: bool = False) -> None:
-    """Write `data` to `path` so that readers see the old file or the new one, never a part.
+def atomic_write(path: Path, data: bytes | BinaryIO, exclusive: bool = False) -> None:
+    """Write `data` (bytes, or a binary file to copy) to `path` so that readers see the old
+    file or the new one, never a part.
 
     The bytes go to a temporary file in the same folder, are flushed to disk, and the
     file is renamed over `path`. With `exclusive`, an existing `path` is never
@@ -66,7 +69,10 @@ def atomic_write(path: Path, data: bytes, exclusive: bool = False) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            if isinstance(data, bytes):
+                handle.write(data)
+            else:
+                shutil.copyfileobj(data, handle)
             handle.flush()
             os.fchmod(handle.fileno(), _FILE_MODE)
             os.fsync(handle.fileno())

@@ -41,6 +41,14 @@ def read_text(words, edit: bool, what: str = "note") -> str | None:
     return text or None
 
 
+def run_hooks(env, record: dict, *events: str) -> None:
+    """Run the user's own hooks for `events` (never the store's); their output goes to stderr."""
+    from ..hooks import fire
+
+    for line in fire(events, with_status(record, env), env.store.root, env.environ):
+        click.echo(line, err=True)
+
+
 def local_time(value, env) -> str:
     from ..dates import parse_iso
 

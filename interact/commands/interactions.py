@@ -102,6 +102,9 @@ def log(env, type_, words, when, outcome, **options):
     record, created = actions.log(env.store, env.now, env.user, draft)
     _report_created(created)
     click.echo(record["id"])
+    from .common import run_hooks
+
+    run_hooks(env, record, "on_log")
 
 
 @click.command()
@@ -135,6 +138,9 @@ def assign(env, type_, words, assignee, when, due, notify, **options):
     record, created = actions.assign(env.store, env.now, env.user, draft)
     _report_created(created)
     click.echo(record["id"])
+    from .common import run_hooks
+
+    run_hooks(env, record, "on_assign")
 
 
 @click.command()
@@ -169,6 +175,9 @@ def complete(env, id_, outcome, note, next_action, type_, when, ratings, sets, f
     click.echo(msg.completed(record), err=True)
     if follow is not None:
         click.echo(follow["id"])
+    from .common import run_hooks
+
+    run_hooks(env, record, "on_complete", *(["on_notify"] if record.get("notify") else []))
 
 
 @click.command()
@@ -272,6 +281,7 @@ def show(env, id_, fmt):
       interact show 7kq2
       interact show 7kq2 --format json | jq .status
     """
+    from ..attachments import attachments
     from ..render import View
     from .common import emit, local_time, with_status
 
@@ -280,6 +290,9 @@ def show(env, id_, fmt):
     data = with_status(record, env)
     follow_ups = sorted(r["id"] for r in store.interactions() if r.get("follow_up_of") == record["id"])
     data["follow_ups"] = follow_ups
+    files = attachments(store, record["id"])
+    if files:
+        data["attachments"] = [store.relative(path) for path in files]
     contacts, accounts = store.contacts(), store.accounts()
     rows = []
     for key, value in data.items():

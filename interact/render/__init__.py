@@ -20,6 +20,7 @@ class View:
     one: bool = False                   # a single record (show): json gives an object
     columns: list[str] | None = None    # csv column order; default: keys as they come
     color: bool = False
+    names: object = None                # query.Names, for formats that name people (ics)
     colalign: tuple[str, ...] | None = None  # table column alignment; default: all left
 
 

@@ -1,0 +1,61 @@
+"""Files kept beside an interaction: attachments/<id>/<name> in the store."""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import unicodedata
+from pathlib import Path
+
+from . import messages as msg
+from .store import Store, atomic_write
+
+FOLDER = "attachments"
+_UNSAFE = re.compile(r"[^\w.+@()\- ]")
+_MAX_NAME_OCTETS = 120
+
+
+def folder(store: Store, rid: str) -> Path:
+    return store.root / FOLDER / rid
+
+
+def attachments(store: Store, rid: str) -> list[Path]:
+    """The files attached to interaction `rid`, by name (hidden and temporary files left out)."""
+    try:
+        return sorted(p for p in folder(store, rid).iterdir() if p.is_file() and not p.name.startswith("."))
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+
+
+def safe_name(name: str) -> str:
+    """A plain file name from any name: no folders, no hidden files, no control characters.
+
+    'Quote (v2).pdf' stays as it is; '../../etc/passwd' becomes 'passwd', '.env' 'env'.
+    """
+    name = unicodedata.normalize("NFC", name.replace("\\", "/").rsplit("/", 1)[-1])
+    name = _UNSAFE.sub("_", name)
+    name = " ".join(name.split()).strip(". ") or "attachment"
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or len(suffix) > 16:
+        stem, suffix = name, ""
+    while len(name.encode()) > _MAX_NAME_OCTETS:
+        stem = stem[:-1]
+        name = f"{stem}.{suffix}" if suffix else stem
+    return name
+
+
+def attach(store: Store, rid: str, source: Path, force: bool = False) -> tuple[Path, bool]:
+    """Copy `source` to attachments/<rid>/<safe name>: (its path, whether anything was copied).
+
+    The same file attached again changes nothing; a different file of the same name is
+    refused unless `force`. The copy is atomic: a reader sees the old file or the new one.
+    """
+    target = folder(store, rid) / safe_name(source.name)
+    if target.exists():
+        if filecmp.cmp(source, target, shallow=False):
+            return target, False
+        if not force:
+            raise msg.attachment_exists(store.relative(target), rid)
+    with open(source, "rb") as handle:
+        atomic_write(target, handle, exclusive=not force)
+    return target, True

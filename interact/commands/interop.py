@@ -1,0 +1,136 @@
+"""export, import and attach: interactions in and out of the store, and files beside them."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .. import messages as msg
+from ..cli import pass_env, user_errors
+from ..interop import PRESETS
+from .common import emit, filter_from_options, filter_options, interaction_view
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True,
+              help="json and csv carry every field plus status (and read back with `interact import`); "
+                   "ics is a calendar of those with a `when`.")
+@filter_options(status="all", everyone=True)
+@pass_env
+@user_errors
+def export(env, fmt, **filters):
+    """Write every interaction (all statuses, everyone) to stdout as JSON, CSV or iCalendar.
+
+    The filters of `list` narrow it.
+
+    \b
+    Examples:
+      interact export > backup.json
+      interact export --format csv --from 2026-11-01 --until 2026-11-30 > november.csv
+      interact export --format ics --status outstanding > ~/calendars/interact.ics
+    """
+    from ..query import Names, select
+
+    store = env.store
+    view = interaction_view(select(store, filter_from_options(env, **filters), env.now, env.tz), env)
+    view.names = Names.of(store)
+    emit(fmt, view)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), help="The file's format (default: from its name).")
+@click.option("--preset", type=click.Choice(sorted(PRESETS)),
+              help="Read a CRM's activity export by its column names (salesforce: a Task export).")
+@click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
+              help="Read COLUMN into FIELD (id, type, when, due, duration, status, contact, account, assignee, "
+                   "note, instructions, outcome, next_action, purpose, category, tags); repeatable; wins over "
+                   "--preset; COLUMN= leaves a column out.")
+@click.option("--to", "assignee", metavar="USER", help="Who mapped activities are assigned to (default: you).")
+@click.option("--create-missing", is_flag=True, help="Create the people and accounts the file names that the "
+              "store does not have (otherwise they are listed, and nothing is imported).")
+@click.option("--skip-bad", is_flag=True, help="Import the good rows even when some are bad (each is reported).")
+@click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing.")
+@pass_env
+@user_errors
+def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dry_run):
+    """Import interactions from our own CSV or JSON, or from a CRM's activity export.
+
+    Our own files (from `interact export`) keep their ids. Rows of a CRM export get ids
+    derived from their own Id column, else from their content. Either way an id that is
+    already in the store is never overwritten, so importing a file twice adds nothing.
+    Nothing is written unless every row is good (or --skip-bad). Prints the new ids.
+
+    A mapped row whose status is Completed (or Done, Closed) is completed at its `when`
+    (a date alone: 09:00); an open row's date alone is its due day. Its type is the
+    configured type of that name (Call -> call), the first type when it has none.
+
+    \b
+    Examples:
+      interact import backup.json
+      interact import november.csv --dry-run
+      interact import tasks.csv --preset salesforce --create-missing --to alice
+      interact import activities.csv --map Subject=note --map Date=when --map Contact=contact
+    """
+    from .. import interop
+    from ..people import parse_pairs
+
+    name = "stdin" if str(file) == "-" else str(file)
+    fmt = fmt or {".csv": "csv", ".json": "json"}.get(file.suffix.lower())
+    if fmt is None:
+        raise msg.import_format_unknown(name)
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    rows = interop.read_rows(data, fmt, name)
+    mapping = None
+    if preset or maps:
+        columns = interop.columns_of(rows)
+        mapping = interop.column_mapping(columns, preset, parse_pairs(maps, "--map"))
+        if not mapping:
+            raise msg.import_nothing_mapped(columns)
+    store = env.store
+    if assignee:
+        store.config.check_user(assignee)
+    plan = interop.plan_import(store, rows, now=env.now, tz=env.tz, user=assignee or env.user,
+                               from_csv=fmt == "csv", mapping=mapping)
+    if plan.bad and not skip_bad:
+        raise msg.import_bad_rows(plan.bad)
+    if plan.new_people and not create_missing:
+        raise msg.import_missing_people(plan.new_people)
+    for where, why in plan.bad:
+        click.echo(msg.import_skipped_row(where, why), err=True)
+    for where, rid in plan.different:
+        click.echo(msg.import_kept_different(where, rid), err=True)
+    written = plan.added if dry_run else interop.apply(store, plan)
+    for new in plan.new_people:
+        click.echo(msg.import_created_person(new, dry_run), err=True)
+    for record in written:
+        click.echo(record["id"])
+    click.echo(msg.import_summary(len(written), len(plan.same), len(plan.different), dry_run), err=True)
+
+
+@click.command()
+@click.argument("id_", metavar="ID")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace an attached file of the same name.")
+@pass_env
+@user_errors
+def attach(env, id_, file, force):
+    """Copy FILE into the store beside interaction ID (attachments/<id>/<name>).
+
+    Prints where it was stored; `interact show ID` lists the attachments.
+
+    \b
+    Examples:
+      interact attach 7kq2 ~/Downloads/quote-2027.pdf
+      interact attach 7kq2 minutes.txt --force
+    """
+    from ..attachments import attach as attach_file
+
+    store = env.store
+    record = store.find_interaction(id_)
+    path, copied = attach_file(store, record["id"], file, force)
+    if not copied:
+        click.echo(msg.attached(store.relative(path), copied), err=True)
+    click.echo(store.relative(path))

@@ -1,0 +1,75 @@
+"""types: the configured interaction types, in order; add, rename, move."""
+
+from __future__ import annotations
+
+import click
+
+from .. import messages as msg
+from .. import types_config
+from ..cli import pass_env, user_errors
+
+
+@click.group(invoke_without_command=True)
+@click.pass_context
+@pass_env
+@user_errors
+def types(env, ctx):
+    """List the configured interaction types, in order, one a line.
+
+    \b
+    Examples:
+      interact types
+      interact types add site-visit
+      interact types rename chat instant-message
+      interact types move visit 1
+    """
+    if ctx.invoked_subcommand is None:
+        for name in env.store.config.types:
+            click.echo(name)
+
+
+@types.command("add")
+@click.argument("name")
+@pass_env
+@user_errors
+def types_add(env, name):
+    """Add a type at the end of the list.
+
+    \b
+    Example:
+      interact types add site-visit
+    """
+    click.echo(msg.type_added(name, types_config.add(env.store, name)), err=True)
+
+
+@types.command("rename")
+@click.argument("old", metavar="OLD")
+@click.argument("new", metavar="NEW")
+@pass_env
+@user_errors
+def types_rename(env, old, new):
+    """Rename a type, in interact.yaml and in every interaction that uses it.
+
+    Renaming onto a type that exists merges the two.
+
+    \b
+    Example:
+      interact types rename chat instant-message
+    """
+    count = types_config.rename(env.store, old, new)
+    click.echo(msg.type_renamed(old, new, count), err=True)
+
+
+@types.command("move")
+@click.argument("name", metavar="TYPE")
+@click.argument("position", type=int)
+@pass_env
+@user_errors
+def types_move(env, name, position):
+    """Move a type to POSITION (1 is the first) in the list.
+
+    \b
+    Example:
+      interact types move visit 1
+    """
+    click.echo(msg.type_moved(name, types_config.move(env.store, name, position)), err=True)

@@ -1,0 +1,359 @@
+"""Importing interactions: our own JSON and CSV (from `interact export`), and CRM activity exports.
+
+Our own files (from `interact export`) are read back field for field: `status` (and the
+other values `show` computes) are left out, ids are kept. A CRM export is read through a
+column mapping (`Subject=note`, `ActivityDate=when`, ... or a preset such as Salesforce's
+Task columns); its rows get stable ids, derived from their own Id column or else from
+their content, so that importing a file twice adds nothing the second time.
+
+Nothing is written while planning: `plan_import` says what would change (and which rows
+are bad, which people are missing), `apply` writes it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, time, tzinfo
+
+from . import messages as msg
+from . import people
+from .actions import check_rules
+from .dates import isoformat, parse_date, parse_datetime, parse_duration
+from .errors import UserError
+from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
+from .store import Store
+
+# --- reading files ------------------------------------------------------------------
+
+COMPUTED_KEYS = ("status", "follow_ups", "attachments")  # added by export and show, never stored
+LIST_KEYS = ("contacts", "accounts", "relates_to", "tags", "notify")  # CSV cells joined by "; "
+JSON_KEYS = ("ratings", "posts")  # CSV cells holding JSON
+FORMATS = ("csv", "json")
+
+
+@dataclass
+class Row:
+    where: str    # "row 3" (CSV, counted as a spreadsheet does: the header is row 1) or "record 3" (JSON)
+    data: dict
+
+
+def read_rows(data: bytes, fmt: str, name: str) -> list[Row]:
+    """The rows of a CSV file (with a header) or the objects of a JSON list."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise msg.import_unreadable(name, "it is not UTF-8 text") from None
+    if fmt == "csv":
+        try:
+            reader = csv.DictReader(io.StringIO(text, newline=""))
+            return [Row(f"row {n}", {k: v or "" for k, v in row.items() if k is not None})
+                    for n, row in enumerate(reader, start=2)]
+        except csv.Error as error:
+            raise msg.import_unreadable(name, f"it is not CSV: {error}") from None
+    try:
+        items = json.loads(text)
+    except ValueError as error:
+        raise msg.import_unreadable(name, f"it is not JSON: {error}") from None
+    if isinstance(items, dict):  # one record (show --format json), or {"records": [...]} from an API
+        items = items["records"] if isinstance(items.get("records"), list) else [items]
+    if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
+        raise msg.import_unreadable(name, "it should hold a list of objects, one a record")
+    return [Row(f"record {n}", item) for n, item in enumerate(items, start=1)]
+
+
+def _flatten(data: dict, prefix: str = "") -> dict:
+    """{"Who": {"Name": "Jane"}} -> {"Who.Name": "Jane"}, as CRM APIs nest related records."""
+    flat = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update(_flatten(value, f"{prefix}{key}."))
+        else:
+            flat[f"{prefix}{key}"] = value
+    return flat
+
+
+def _content_id(data: dict) -> str:
+    return derived_id("import:row:" + json.dumps(data, sort_keys=True, ensure_ascii=False, default=str))
+
+
+# --- our own CSV and JSON -----------------------------------------------------------
+
+def _from_cell(key: str, text: str):
+    """A CSV cell as render/as_csv wrote it, back to the field's value."""
+    if key in LIST_KEYS:
+        return [part.strip() for part in text.split(";") if part.strip()]
+    if key in JSON_KEYS:
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise msg.row_bad_cell(key, text, "JSON") from None
+    if key == "duration":
+        return parse_duration(text)
+    if key == "personal":
+        return {"true": True, "false": False}.get(text.strip().lower(), text)
+    return text
+
+
+def own_record(row: Row, from_csv: bool) -> Record:
+    """One of our records from an exported row; without an id, one is derived from its content."""
+    record = Record()
+    for key, value in row.data.items():
+        if key in COMPUTED_KEYS or value in ("", None, [], {}):
+            continue
+        record[key] = _from_cell(key, value) if from_csv and isinstance(value, str) else value
+    if not record.get("id"):
+        record["id"] = _content_id(row.data)
+    return record
+
+
+# --- CRM exports --------------------------------------------------------------------
+
+# Salesforce's Task export (Data Loader, reports, the REST API): matched case-insensitively,
+# and only the columns a file has are used.
+SALESFORCE = {
+    "Id": "id", "Subject": "note", "Description": "note", "ActivityDate": "when", "Status": "status",
+    "Type": "type", "Who.Name": "contact", "WhoName": "contact", "What.Name": "account",
+    "WhatName": "account", "Account.Name": "account", "CallDisposition": "outcome",
+}
+PRESETS = {"salesforce": SALESFORCE}
+TARGETS = ("id", "type", "when", "due", "duration", "status", "contact", "account", "assignee", "note",
+           "instructions", "outcome", "next_action", "purpose", "category", "tags")
+COMPLETED_STATUSES = ("completed", "complete", "done", "closed")
+
+
+def column_mapping(columns: list[str], preset: str | None, maps: dict[str, str]) -> list[tuple[str, str]]:
+    """(column, target) pairs for the file's columns, in the file's order; --map wins over the preset.
+
+    Column names match case-insensitively; an empty target leaves a column out.
+    """
+    by_name = {column.casefold(): column for column in columns}
+    chosen = {}
+    for column, target in PRESETS[preset].items() if preset else ():
+        if column.casefold() in by_name:
+            chosen[by_name[column.casefold()]] = target
+    for column, target in maps.items():
+        if column.casefold() not in by_name:
+            raise msg.no_such_column(column, columns)
+        if target and target not in TARGETS:
+            raise msg.bad_map_target(target, TARGETS)
+        chosen[by_name[column.casefold()]] = target
+    return [(column, chosen[column]) for column in columns if chosen.get(column)]
+
+
+def _moment(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, bool]:
+    """The time a cell names, and whether it names a time of day (not just a date)."""
+    # a date alone takes whatever default time it is given; a date with a time does not
+    has_time = parse_datetime(text, now, tz, time(0)) == parse_datetime(text, now, tz, time(12))
+    return parse_datetime(text, now, tz), has_time
+
+
+def _mapped_values(row: Row, mapping: list[tuple[str, str]]) -> dict[str, list[str]]:
+    """The row's non-empty cells by target field, in column order."""
+    values: dict[str, list[str]] = {}
+    for column, target in mapping:
+        cell = row.data.get(column)
+        text = "" if cell is None else str(cell).strip()
+        if text:
+            values.setdefault(target, []).append(text)
+    return values
+
+
+def _row_id(source_id: str | None, data: dict) -> str:
+    """Ours if the row has one of ours; else derived from its own id; else from its content."""
+    if source_id and is_id(source_id):
+        return source_id
+    return derived_id(f"import:id:{source_id}") if source_id else _content_id(data)
+
+
+def _row_type(value: str | None, types: list[str]) -> str:
+    """The configured type a CRM's type names ('Call' -> call); none given: the first type."""
+    if not value:
+        return types[0]
+    if slugify(value) not in types:
+        raise msg.row_unknown_type(value, slugify(value), types)
+    return slugify(value)
+
+
+# --- planning an import -------------------------------------------------------------
+
+@dataclass
+class NewPerson:
+    kind: str       # contact or account
+    named: str      # as the file names it (an id in our own files, a name in a CRM's)
+    where: str      # the first row that names it
+    record: Record  # what would be created
+
+
+@dataclass
+class Plan:
+    added: list[Record] = field(default_factory=list)          # interactions to write
+    same: list[str] = field(default_factory=list)              # ids already in the store, identical
+    different: list[tuple[str, str]] = field(default_factory=list)  # (where, id): in the store, other content
+    bad: list[tuple[str, str]] = field(default_factory=list)   # (where, why): rows that cannot be imported
+    new_people: list[NewPerson] = field(default_factory=list)  # not in the store: created with --create-missing
+
+
+@dataclass
+class _Importer:
+    store: Store
+    now: datetime
+    tz: tzinfo
+    assignee: str
+    mapping: list[tuple[str, str]] | None   # None: our own format
+    from_csv: bool
+    plan: Plan = field(default_factory=Plan)
+    planned: dict = field(default_factory=dict)   # (kind, key) -> new person's Record
+
+    def person(self, kind: str, ref: str, where: str, by_id: bool) -> str:
+        """The id of the contact or account `ref` names, planning a new one when none matches."""
+        pool = self.store.contacts() if kind == "contact" else self.store.accounts()
+        if by_id:  # our own files refer by id
+            if ref in pool:
+                return ref
+            if slugify(ref) != ref:
+                raise msg.row_bad_ref(kind, ref)
+        else:
+            found = people.lookup(self.store, ref, (kind,), loose=False)
+            if found is not None:
+                return found[1]["id"]
+        key = (kind, ref if by_id else ref.casefold())
+        if key not in self.planned:
+            taken = {new.record["id"] for new in self.plan.new_people if new.kind == kind}
+            if by_id:
+                record = Record({"id": ref, "name": ref.replace("-", " ").title()})
+            else:
+                record = Record({"id": people.unique_id(self.store, kind, ref, taken), "name": ref})
+            self.planned[key] = record
+            self.plan.new_people.append(NewPerson(kind, ref, where, record))
+        return self.planned[key]["id"]
+
+    def crm_record(self, row: Row) -> Record:
+        values = _mapped_values(row, self.mapping)
+
+        def first(target):
+            return (values.get(target) or [None])[0]
+
+        completed = (first("status") or "").casefold() in COMPLETED_STATUSES
+        record = Record({"id": _row_id(first("id"), row.data),
+                         "type": _row_type(first("type"), self.store.config.types)})
+        if first("when"):
+            moment, has_time = _moment(first("when"), self.now, self.tz)
+            if completed or has_time:
+                record["when"] = isoformat(moment)
+            else:  # an open task's date is the day it is due
+                record["due"] = moment.date().isoformat()
+        if first("due"):
+            record["due"] = parse_date(first("due"), self.now, self.tz).isoformat()
+        if first("duration"):
+            record["duration"] = parse_duration(first("duration"))
+        contacts = list(dict.fromkeys(self.person("contact", ref, row.where, False)
+                                      for ref in values.get("contact", [])))
+        accounts = list(dict.fromkeys(self.person("account", ref, row.where, False)
+                                      for ref in values.get("account", [])))
+        if not accounts:  # as `log` does: the accounts of people who have exactly one
+            for cid in contacts:
+                own = self.store.contacts().get(cid, {}).get("accounts") or []
+                if len(own) == 1 and own[0] not in accounts:
+                    accounts.append(own[0])
+        for new in self.plan.new_people:  # a new person belongs to the one account named beside them
+            if new.kind == "contact" and new.record["id"] in contacts and len(accounts) == 1:
+                new.record.setdefault("accounts", list(accounts))
+        assignee = first("assignee") or self.assignee
+        record.update({
+            "contacts": contacts, "accounts": accounts, "assignee": assignee, "created_by": "import",
+            **{key: "\n".join(values[key]) for key in ("purpose", "category", "instructions", "note", "outcome",
+                                                       "next_action") if key in values},
+            "tags": list(dict.fromkeys(t.strip() for cell in values.get("tags", []) for t in cell.split(";")
+                                       if t.strip())),
+        })
+        if completed:
+            if not record.get("when"):
+                raise msg.row_completed_without_date()
+            record.update(completed_at=record["when"], completed_by=assignee)
+        return record
+
+    def record(self, row: Row) -> Record:
+        if self.mapping is not None:
+            return self.crm_record(Row(row.where, _flatten(row.data)))
+        record = own_record(row, self.from_csv)
+        for key, kind in (("contacts", "contact"), ("accounts", "account")):
+            refs = record.get(key)
+            if isinstance(refs, list):
+                for ref in refs:
+                    if isinstance(ref, str):
+                        self.person(kind, ref, row.where, True)
+        return record
+
+    def add(self, row: Row, existing: dict, seen: dict) -> None:
+        planned_before = len(self.plan.new_people)
+        try:
+            record = self.record(row)
+            problems = validate_interaction(record, self.store.config)
+            if problems:
+                raise UserError("; ".join(problems))
+            check_rules(self.store, record)
+            text = dump(record, "interaction")
+            if record["id"] in seen:
+                if seen[record["id"]][1] == text:
+                    return  # the same record twice in one file
+                raise msg.row_same_id(seen[record["id"]][0])
+        except (UserError, ValueError) as error:  # ValueError: a date, duration or JSON cell
+            # people planned for a refused row only are not created
+            dropped = {id(new.record) for new in self.plan.new_people[planned_before:]}
+            self.planned = {key: new for key, new in self.planned.items() if id(new) not in dropped}
+            del self.plan.new_people[planned_before:]
+            self.plan.bad.append((row.where, getattr(error, "message", None) or str(error)))
+            return
+        seen[record["id"]] = (row.where, text)
+        if record["id"] not in existing:
+            self.plan.added.append(record)
+        elif dump(existing[record["id"]], "interaction") == text:
+            self.plan.same.append(record["id"])
+        else:
+            self.plan.different.append((row.where, record["id"]))
+
+
+def plan_import(store: Store, rows: list[Row], *, now: datetime, tz: tzinfo, user: str, from_csv: bool,
+                mapping: list[tuple[str, str]] | None = None) -> Plan:
+    """What importing `rows` would change; nothing is written.
+
+    With `mapping` (column, target) the rows are a CRM's export, else our own records.
+    An id already in the store is never overwritten: identical, it counts as `same`;
+    with other content, as `different` (the store's version is kept).
+    """
+    importer = _Importer(store, now, tz, user, mapping, from_csv)
+    existing = {record["id"]: record for record in store.interactions()}
+    seen: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        importer.add(row, existing, seen)
+    return importer.plan
+
+
+def columns_of(rows: list[Row]) -> list[str]:
+    """Every column (flattened key) that the rows use, in the order they first appear."""
+    return list(dict.fromkeys(key for row in rows for key in _flatten(row.data)))
+
+
+def apply(store: Store, plan: Plan) -> list[Record]:
+    """Write the planned accounts, then contacts, then interactions; the interactions written.
+
+    Files are created, never replaced: one that appeared since planning is left as it is.
+    """
+    for kind in ("account", "contact"):
+        for new in plan.new_people:
+            if new.kind == kind:
+                try:
+                    store.save(new.record, kind, new=True)
+                except FileExistsError:
+                    pass
+    written = []
+    for record in plan.added:
+        try:
+            store.save_interaction(record, new=True)
+        except FileExistsError:
+            continue
+        written.append(record)
+    return written
