@@ -214,14 +214,16 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
             store.config.check_type(follow_up_type)
         if follow_up_to:
             store.config.check_user(follow_up_to)
-        if when is not None:
-            record["when"] = isoformat(when)
+        completed_at = isoformat(when if when is not None else now)
+        # `when` stays as planned; one never planned took place when it was completed
+        if when is not None or not record.get("when"):
+            record["when"] = completed_at
         record["ratings"] = {**(record.get("ratings") or {}), **new_ratings}
         record.update(
             outcome=outcome,
             note=_append(record.get("note"), note),
             next_action=next_action or record.get("next_action"),
-            completed_at=isoformat(when) if when is not None else isoformat(now),
+            completed_at=completed_at,
             completed_by=user,
         )
         contacts = store.contacts()

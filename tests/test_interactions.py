@@ -312,3 +312,11 @@ def test_installed_console_script_and_module(demo):
         assert record(demo, done.stdout.strip())["note"] == "From a process"
         bad = subprocess.run([*command, "--dir", str(demo), "log", "fax", "jane"], capture_output=True, text=True)
         assert bad.returncode == 1 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_complete_unplanned_takes_place_when_completed(run, demo):
+    rid = run.ok("assign", "call", "jane").stdout.strip()
+    assert "when" not in record(demo, rid)
+    run.ok("complete", rid, "--outcome", "Done")
+    r = record(demo, rid)
+    assert r["when"] == r["completed_at"] == "2026-11-25T10:00:00+00:00"
