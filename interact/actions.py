@@ -167,7 +167,11 @@ def _undo_created(store: Store, found: _People) -> None:
 
 
 def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Record:
-    store.save_interaction(record, new=True)
+    try:
+        store.save_interaction(record, new=True)
+    except OSError:  # a full disk or a read-only store: take back the --new contact too
+        _undo_created(store, found)
+        raise
     if found.primary is not None:
         people.set_fields(store, found.primary, draft.sets)
     return record

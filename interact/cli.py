@@ -40,6 +40,7 @@ COMMANDS = {
     "attach": "interop:attach",
     "types": "types:types",
     "report": "report:report",
+    "check": "team:check",
 }
 
 
@@ -113,10 +114,16 @@ class Env:
         self.cwd = Path.cwd() if cwd is None else cwd
 
     @functools.cached_property
-    def store(self):
-        from .store import Store, find_store
+    def root(self):
+        from .store import find_store
 
-        return Store(find_store(self.dir_option, self.environ.get("INTERACT_DIR"), self.cwd))
+        return find_store(self.dir_option, self.environ.get("INTERACT_DIR"), self.cwd)
+
+    @functools.cached_property
+    def store(self):
+        from .store import Store
+
+        return Store(self.root)
 
     @functools.cached_property
     def tz(self):

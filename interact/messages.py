@@ -46,6 +46,61 @@ def cannot_write(error) -> UserError:
                      "or check the store's permissions and try again.")
 
 
+# --- the team log: check and git ---------------------------------------------------
+
+def conflict_markers(lines) -> str:
+    where = ", ".join(map(str, lines))
+    return (f"git conflict markers (line{'s' if len(lines) > 1 else ''} {where}): keep the right lines, "
+            "delete the markers, then `git add` the file")
+
+
+def stray_file(layout) -> str:
+    return f"not part of the store's layout ({layout}): move or delete it"
+
+
+def not_a_plain_file() -> str:
+    return "is a link or a special file, not a plain file: replace it with the record itself"
+
+
+def stale_temp_file(minutes) -> str:
+    return f"left over from an interrupted write {minutes} minute{'s' if minutes != 1 else ''} ago: delete it"
+
+
+def id_not_file_name(rid, name) -> str:
+    return f"id {rid!r} does not match the file name {name!r}"
+
+
+def misplaced(expected, key) -> str:
+    return f"belongs in {expected} (by its {key})"
+
+
+def unknown_reference(key, rid, folder) -> str:
+    return f"{key} names {rid!r}, which is not in {folder}/"
+
+
+def duplicate_id(rid, others) -> str:
+    return f"id {rid!r} is also used by {', '.join(others)}"
+
+
+def problems_found(count) -> str:
+    return f"{count} problem{'s' if count != 1 else ''} in the store"
+
+
+def not_a_repository(root) -> UserError:
+    return UserError(f"cannot commit: {root} is not in a git repository. Run `git init` there, or leave out "
+                     "--commit (and `auto_commit` in interact.yaml). The change itself was written.")
+
+
+def commit_failed(git_says) -> UserError:
+    """`git_says`: git's last lines of output (a pre-commit hook's included)."""
+    return UserError("the change was written but not committed; fix what git says below, then commit it "
+                     "with `git add` and `git commit`:", git_says)
+
+
+def committed(sha, subject) -> str:
+    return f"committed {sha}: {subject}"
+
+
 # --- ids ---------------------------------------------------------------------------
 
 def prefix_too_short(prefix) -> UserError:

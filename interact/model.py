@@ -201,15 +201,36 @@ def dump(record: dict, kind: str) -> str:
     )
 
 
+_CONFLICT_MARKER = re.compile(r"^(?:(?:<{7}|\|{7}|>{7})(?: .*)?|={7})\r?$", re.MULTILINE)
+
+
+def conflict_markers(text: str) -> list[int]:
+    """The line numbers (from 1) of git's conflict markers in a file's text."""
+    return [text.count("\n", 0, match.start()) + 1 for match in _CONFLICT_MARKER.finditer(text)]
+
+
+def _parse_problem(text: str | bytes, error: yaml.YAMLError) -> str:
+    """Why a file does not parse, said plainly: not UTF-8, a merge conflict, or YAML's reason."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return f"is not UTF-8 text (byte 0x{text[bad.start]:02x} at offset {bad.start})"
+    markers = conflict_markers(text)
+    if markers:
+        return msg.conflict_markers(markers)
+    mark = getattr(error, "problem_mark", None)
+    where = f" at line {mark.line + 1}" if mark else ""
+    problem = getattr(error, "problem", None) or str(error).splitlines()[0]
+    return f"does not parse{where}: {problem}"
+
+
 def load(text: str | bytes, path=None) -> Record:
     """Parse one record file (safe loader only). Raises ValueError with the reason."""
     try:
         data = yaml.load(text, Loader=RecordLoader)
     except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        where = f" at line {mark.line + 1}" if mark else ""
-        problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-        raise ValueError(f"does not parse{where}: {problem}") from None
+        raise ValueError(_parse_problem(text, error)) from None
     except UnicodeDecodeError:
         raise ValueError("is not UTF-8 text") from None
     if not isinstance(data, dict):
@@ -367,4 +388,5 @@ purposes: [renewal, follow-up, enquiry]
 require_category: false       # when true every interaction needs one of `categories`
 ratings: [interest, likelihood]   # names of 1-5 ratings a log may carry
 require_account: false        # when true every interaction must relate to an account
+# auto_commit: true           # writing commands commit the files they change with git (never push)
 """

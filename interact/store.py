@@ -17,6 +17,12 @@ from .model import (
 CONFIG_NAME = "interact.yaml"
 LOCAL_DIR = ".cache"  # lock file and derived data: never committed
 KIND_DIRS = {"contact": "contacts", "account": "accounts", "interaction": "interactions"}
+# Records are text merged line by line by git's ordinary merge. Never merge=union: it keeps
+# both sides of a conflict without markers and silently leaves a wrong or invalid record.
+GITATTRIBUTES = """\
+# interact records: UTF-8 text, LF line endings on every platform, git's normal text merge
+*.yaml text eol=lf
+"""
 
 
 def find_store(dir_option: str | None, env_dir: str | None, cwd: Path) -> Path:
@@ -43,6 +49,7 @@ def init_store(path: Path) -> Path:
         (path / sub).mkdir(parents=True, exist_ok=True)
     atomic_write(path / CONFIG_NAME, CONFIG_TEMPLATE.encode(), exclusive=True)
     atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n".encode())
+    atomic_write(path / ".gitattributes", GITATTRIBUTES.encode())
     return path
 
 
@@ -64,7 +71,18 @@ def atomic_write(path: Path, data: bytes | BinaryIO, exclusive: bool = False) ->
     The bytes go to a temporary file in the same folder, are flushed to disk, and the
     file is renamed over `path`. With `exclusive`, an existing `path` is never
     replaced (FileExistsError): the temporary file is hard-linked into place instead.
+    A failure (a full disk, a read-only store) is an OSError that names `path`.
     """
+    try:
+        _write_through_temp(path, data, exclusive)
+    except OSError as error:
+        if error.errno is None:
+            raise
+        # name the record, not the temporary file or the folder (EEXIST stays FileExistsError)
+        raise OSError(error.errno, error.strerror, str(path)) from error
+
+
+def _write_through_temp(path: Path, data: bytes, exclusive: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -105,6 +123,7 @@ class Store:
     def __init__(self, root: Path):
         self.root = Path(root)
         self.warnings: list[str] = []
+        self.written: list[Path] = []  # every file written or removed, for `--commit`
         self._contacts: dict[str, Record] | None = None
         self._accounts: dict[str, Record] | None = None
         try:
@@ -224,20 +243,24 @@ class Store:
         """Write an interaction where its dates say; an edit that moves it removes the old file."""
         path = self.interaction_path(record)
         atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
+        self.written.append(path)
         old = record.path
         if old is not None and Path(old) != path:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(old)
+            self.written.append(Path(old))
         record.path = path
         return path
 
     def delete_interaction(self, record: Record) -> None:
         os.unlink(record.path)
+        self.written.append(Path(record.path))
 
     def save(self, record: Record, kind: str, new: bool = False) -> Path:
         """Write a contact or an account. `new` never replaces an existing file."""
         path = self.dir(kind) / f"{record['id']}.yaml"
         atomic_write(path, dump(record, kind).encode(), exclusive=new)
+        self.written.append(path)
         record.path = path
         cache = self._contacts if kind == "contact" else self._accounts
         if cache is not None:

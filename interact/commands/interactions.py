@@ -8,6 +8,7 @@ from .. import actions
 from .. import messages as msg
 from ..cli import pass_env, user_errors
 from ..people import parse_pairs
+from .team import commit_option
 
 
 def _people_options(func):
@@ -80,6 +81,7 @@ def _report_created(contact):
 @_detail_options
 @click.option("--outcome", help="How it ended, e.g. 'Left voicemail'.")
 @_creation_options
+@commit_option
 @pass_env
 @user_errors
 def log(env, type_, words, when, outcome, **options):
@@ -117,6 +119,7 @@ def log(env, type_, words, when, outcome, **options):
 @click.option("--notify", is_flag=True, help="Tell me when it is completed.")
 @_detail_options
 @_creation_options
+@commit_option
 @pass_env
 @user_errors
 def assign(env, type_, words, assignee, when, due, notify, **options):
@@ -155,6 +158,7 @@ def assign(env, type_, words, assignee, when, due, notify, **options):
 @click.option("--follow-up", metavar="WHEN", help="Plan a follow-up at WHEN with the same people; prints its id.")
 @click.option("--follow-up-type", metavar="TYPE", help="The follow-up's type (default: this one's).")
 @click.option("--follow-up-to", metavar="USER", help="Who does the follow-up (default: you).")
+@commit_option
 @pass_env
 @user_errors
 def complete(env, id_, outcome, note, next_action, type_, when, ratings, sets, follow_up, follow_up_type,
@@ -192,6 +196,7 @@ def complete(env, id_, outcome, note, next_action, type_, when, ratings, sets, f
 @_people_options
 @_detail_options
 @click.option("--untag", multiple=True, metavar="TAG", help="Remove a tag; repeatable.")
+@commit_option
 @pass_env
 @user_errors
 def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_refs, account_refs, duration,
@@ -230,6 +235,7 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
 @click.command()
 @click.argument("id_", metavar="ID")
 @click.argument("words", nargs=-1, required=True, metavar="TEXT...")
+@commit_option
 @pass_env
 @user_errors
 def comment(env, id_, words):
@@ -248,6 +254,7 @@ def comment(env, id_, words):
 @click.command()
 @click.argument("id_", metavar="ID")
 @click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@commit_option
 @pass_env
 @user_errors
 def delete(env, id_, yes):

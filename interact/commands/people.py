@@ -9,6 +9,7 @@ from .. import people
 from ..cli import pass_env, user_errors
 from ..model import ACCOUNT_KEYS, ACCOUNT_KINDS, CONTACT_KEYS
 from .common import emit, format_option
+from .team import commit_option
 
 
 def _cell(value) -> str:
@@ -56,6 +57,7 @@ def contact():
 @click.option("--account", "account_refs", multiple=True, metavar="REF", help="The account they belong to.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Extra information, e.g. country=India.")
 @click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 30d.")
+@commit_option
 @pass_env
 @user_errors
 def contact_add(env, name, email, phone, account_refs, sets, cadence):
@@ -108,6 +110,7 @@ def contact_show(env, ref, fmt):
 @click.option("--account", "account_refs", multiple=True, metavar="REF", help="Add an account.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Set (or with no value, remove) a field.")
 @click.option("--cadence", metavar="DURATION")
+@commit_option
 @pass_env
 @user_errors
 def contact_edit(env, ref, name, email, phone, account_refs, sets, cadence):
@@ -139,6 +142,7 @@ _kind_option = click.option("--kind", type=click.Choice(ACCOUNT_KINDS), help="cu
 @click.option("--opportunity", "opportunities", multiple=True, metavar="NAME=VALUE",
               help="An open opportunity, e.g. 'Renewal 2027=12000'; repeatable.")
 @click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 90d.")
+@commit_option
 @pass_env
 @user_errors
 def account_add(env, name, kind, town, postcode, default_contact, opportunities, cadence):
@@ -195,6 +199,7 @@ def account_show(env, ref, fmt):
 @click.option("--opportunity", "opportunities", multiple=True, metavar="NAME=VALUE",
               help="Add (or replace, by name) an open opportunity.")
 @click.option("--cadence", metavar="DURATION")
+@commit_option
 @pass_env
 @user_errors
 def account_edit(env, ref, name, kind, town, postcode, default_contact, opportunities, cadence):

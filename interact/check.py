@@ -1,0 +1,205 @@
+"""`interact check`: every problem in a store, one per line, for people, git hooks and CI.
+
+The records are read and validated by the store's own functions (`model.load`,
+`Store.problems`, `Store.interaction_path`), so `check` and the other commands never
+disagree about what a valid record is. Nothing here reads the clock: the caller gives
+the time that dates leftover temporary files.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import messages as msg
+from .model import Record, conflict_markers, is_id, load
+from .store import CONFIG_NAME, KIND_DIRS, Store
+
+STALE_TEMP_SECONDS = 60  # a younger temporary file may belong to a write in progress
+ROOT_FILES = {CONFIG_NAME, ".gitignore", ".gitattributes"}
+ATTACHMENTS = "attachments"
+INTERACTION_LAYOUT = "interactions/YYYY/MM/<id>.yaml"
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: str  # relative to the store's root, with forward slashes
+    text: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.text}"
+
+
+def check(root: Path, clock: float) -> list[Problem]:
+    """Every problem in the store at `root`, grouped by file; `clock` is the time now (epoch seconds)."""
+    return _Checker(Path(root), clock).run()
+
+
+def _is_temp(name: str) -> bool:
+    """atomic_write's temporary files: `.NAME.XXXXXXXX.tmp`."""
+    return name.startswith(".") and name.endswith(".tmp")
+
+
+def _names(record: dict, key: str) -> list[str]:
+    value = record.get(key)
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [v for v in value if isinstance(v, str)]
+    return []
+
+
+class _Checker:
+    def __init__(self, root: Path, clock: float):
+        self.root = root
+        self.clock = clock
+        self.problems: list[Problem] = []
+        self.files: dict[str, list[Path]] = {kind: [] for kind in KIND_DIRS}
+
+    def report(self, path: Path, text: str) -> None:
+        self.problems.append(Problem(path.relative_to(self.root).as_posix(), text))
+
+    def run(self) -> list[Problem]:
+        config = self.read(self.root / CONFIG_NAME)
+        if config is None:  # without its types and folders nothing else can be judged
+            return self.problems
+        store = Store(self.root)
+        self.scan_root()
+        records = {kind: self.read_all(store, kind) for kind in KIND_DIRS}
+        known = {kind: {p.stem for p in self.files[kind]} | set(records[kind]) for kind in KIND_DIRS}
+        self.check_contacts(records["contact"], known)
+        self.check_accounts(records["account"], known)
+        self.check_interactions(store, records["interaction"], known)
+        self.problems.sort(key=lambda problem: problem.path)  # stable: a file's problems stay in order
+        return self.problems
+
+    # files ---------------------------------------------------------------------------
+
+    def read(self, path: Path) -> Record | None:
+        """A file's mapping, or None after reporting why it cannot be read."""
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            self.report(path, f"cannot be read: {error.strerror}")
+            return None
+        markers = conflict_markers(data.decode("utf-8", "replace"))
+        if markers:  # before parsing: a merge conflict must be named as one
+            self.report(path, msg.conflict_markers(markers))
+            return None
+        try:
+            return load(data, path)
+        except ValueError as error:
+            self.report(path, str(error))
+            return None
+
+    def hidden(self, entry: os.DirEntry) -> bool:
+        """Hidden entries belong to other tools (.git, editors) and are skipped, as readers
+        skip them; a temporary file of an interrupted write is reported once it is stale."""
+        if not entry.name.startswith("."):
+            return False
+        if _is_temp(entry.name) and entry.is_file(follow_symlinks=False):
+            age = self.clock - entry.stat(follow_symlinks=False).st_mtime
+            if age > STALE_TEMP_SECONDS:
+                self.report(Path(entry.path), msg.stale_temp_file(int(age // 60)))
+        return True
+
+    def record_file(self, entry: os.DirEntry, layout: str) -> bool:
+        """Whether a non-hidden entry is a record file; anything else is reported."""
+        if not entry.name.endswith(".yaml") or entry.is_dir(follow_symlinks=False):
+            self.report(Path(entry.path), msg.stray_file(layout))
+            return False
+        if not entry.is_file(follow_symlinks=False):
+            self.report(Path(entry.path), msg.not_a_plain_file())
+            return False
+        return True
+
+    def scan_root(self) -> None:
+        folders = set(KIND_DIRS.values()) | {ATTACHMENTS}
+        for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
+            if self.hidden(entry) or entry.name in ROOT_FILES:
+                continue
+            if entry.name not in folders or not entry.is_dir(follow_symlinks=False):
+                self.report(Path(entry.path), msg.stray_file("interact.yaml, contacts/, accounts/, interactions/"))
+        for kind, folder in KIND_DIRS.items():
+            self.walk(self.root / folder, kind)
+
+    def walk(self, folder: Path, kind: str) -> None:
+        """Collect the record files under `folder`; report whatever else is there."""
+        depth = 3 if kind == "interaction" else 1
+        layout = INTERACTION_LAYOUT if kind == "interaction" else f"{folder.name}/<id>.yaml"
+
+        def visit(path: Path, level: int) -> None:
+            try:
+                entries = sorted(os.scandir(path), key=lambda e: e.name)
+            except (FileNotFoundError, NotADirectoryError):
+                return
+            for entry in entries:
+                if self.hidden(entry):
+                    continue
+                if level < depth:
+                    if entry.is_dir(follow_symlinks=False):
+                        visit(Path(entry.path), level + 1)
+                    else:
+                        self.report(Path(entry.path), msg.stray_file(layout))
+                elif self.record_file(entry, layout):
+                    self.files[kind].append(Path(entry.path))
+
+        visit(folder, 1)
+
+    def read_all(self, store: Store, kind: str) -> dict[str, list[Record]]:
+        """The schema-checked records of one kind, by the id they hold."""
+        by_id: dict[str, list[Record]] = defaultdict(list)
+        for path in self.files[kind]:
+            record = self.read(path)
+            if record is None:
+                continue
+            problems = store.problems(record, kind)
+            for problem in problems:
+                self.report(path, problem)
+            rid = record.get("id")
+            if isinstance(rid, str) and rid:
+                if rid != path.stem:
+                    self.report(path, msg.id_not_file_name(rid, path.name))
+                if not problems:
+                    by_id[rid].append(record)
+        return by_id
+
+    # references ----------------------------------------------------------------------
+
+    def references(self, record: Record, key: str, kind: str, known) -> None:
+        for rid in _names(record, key):
+            if rid not in known[kind]:
+                self.report(record.path, msg.unknown_reference(key, rid, KIND_DIRS[kind]))
+
+    def check_contacts(self, contacts, known) -> None:
+        for records in contacts.values():
+            for record in records:
+                self.references(record, "accounts", "account", known)
+
+    def check_accounts(self, accounts, known) -> None:
+        for records in accounts.values():
+            for record in records:
+                self.references(record, "default_contact", "contact", known)
+
+    def check_interactions(self, store: Store, interactions, known) -> None:
+        for rid, records in interactions.items():
+            paths = [r.path for r in records]
+            for record in records:
+                if len(records) > 1:
+                    others = [p.relative_to(self.root).as_posix() for p in paths if p != record.path]
+                    self.report(record.path, msg.duplicate_id(rid, others))
+                self.references(record, "contacts", "contact", known)
+                self.references(record, "accounts", "account", known)
+                self.references(record, "follow_up_of", "interaction", known)
+                self.check_place(store, record)
+
+    def check_place(self, store: Store, record: Record) -> None:
+        """An interaction lives in the YYYY/MM folder of its when, else due, else created_at."""
+        if not is_id(record["id"]) or record.path.stem != record["id"]:
+            return  # already reported: its file name is wrong whatever the folder
+        expected = store.interaction_path(record)
+        if expected.parent != record.path.parent:
+            key = next((k for k in ("when", "due", "created_at") if record.get(k)), "dates")
+            self.report(record.path, msg.misplaced(expected.parent.relative_to(self.root).as_posix() + "/", key))

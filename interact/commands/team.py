@@ -1,0 +1,98 @@
+"""The team log: `check`, and the --commit option of the commands that write."""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import click
+
+from .. import messages as msg
+from ..cli import Env, pass_env, user_errors
+
+
+@click.command()
+@pass_env
+@user_errors
+def check(env):
+    """Check the whole store: files that do not parse or fit the schema, unknown
+    references, duplicate ids, git conflict markers, files out of place.
+
+    Prints one line per problem, `path: problem` (paths from the store's root), and
+    exits 1 when there is any; prints nothing and exits 0 when all is well, so it can
+    run as a git pre-commit hook and in a team's CI.
+
+    \b
+    Examples:
+      interact check
+      interact --dir ~/team-log check || echo "fix these before you push"
+    """
+    import time
+
+    from ..check import check as find_problems
+
+    problems = find_problems(env.root, time.time())
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(msg.problems_found(len(problems)), err=True)
+        click.get_current_context().exit(1)
+
+
+def commit_option(func):
+    """Give a writing command --commit/--no-commit (default: `auto_commit` in interact.yaml)."""
+
+    @click.option("--commit/--no-commit", "commit", default=None,
+                  help="Commit the files this command changed, and only them, with git "
+                       "(default: `auto_commit` in interact.yaml). Never pushes.")
+    @functools.wraps(func)
+    def wrapper(*args, commit, **kwargs):
+        result = func(*args, **kwargs)
+        ctx = click.get_current_context()
+        env = ctx.find_object(Env)
+        if commit or (commit is None and env.store.config.auto_commit):
+            user_errors(_commit_written)(env, _command_name(ctx))
+        return result
+
+    return wrapper
+
+
+def _command_name(ctx: click.Context) -> str:
+    names = []
+    while ctx.parent is not None:
+        names.insert(0, ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(names)
+
+
+def _commit_written(env, command: str) -> None:
+    from .. import gitops
+
+    store = env.store
+    if not store.written:
+        return
+    subject = f"{command}: {_subject(store)}"
+    with store.lock():
+        sha = gitops.commit(store.root, store.written, subject)
+    if sha:
+        click.echo(msg.committed(sha, subject), err=True)
+
+
+def _subject(store) -> str:
+    """What the command changed, for the commit message: 'call with Jane Doe', 'Acme Ltd'."""
+    from ..model import load
+    from ..people import display_name
+
+    def kind_of(path: Path) -> str:
+        return path.relative_to(store.root).parts[0]
+
+    paths = sorted(store.written, key=lambda p: kind_of(p) != "interactions")  # interactions first
+    first = paths[0]
+    if not first.exists():
+        return first.stem
+    record = load(first.read_bytes())
+    if kind_of(first) != "interactions":
+        return str(record.get("name") or first.stem)
+    people = [display_name(store, "contact", c) for c in record.get("contacts") or []]
+    people = people or [display_name(store, "account", a) for a in record.get("accounts") or []]
+    return f"{record.get('type')} with {', '.join(people)}" if people else f"{record.get('type')} (personal)"
