@@ -21,6 +21,11 @@ STALE_TEMP_SECONDS = 60  # a younger temporary file may belong to a write in pro
 ROOT_FILES = {CONFIG_NAME, ".gitignore", ".gitattributes"}
 ATTACHMENTS = "attachments"
 INTERACTION_LAYOUT = "interactions/YYYY/MM/<id>.yaml"
+REFERENCES = {  # kind -> (key, kind of record it names)
+    "contact": [("accounts", "account")],
+    "account": [("default_contact", "contact")],
+    "interaction": [("contacts", "contact"), ("accounts", "account"), ("follow_up_of", "interaction")],
+}
 
 
 @dataclass(frozen=True)
@@ -69,9 +74,8 @@ class _Checker:
         self.scan_root()
         records = {kind: self.read_all(store, kind) for kind in KIND_DIRS}
         known = {kind: {p.stem for p in self.files[kind]} | set(records[kind]) for kind in KIND_DIRS}
-        self.check_contacts(records["contact"], known)
-        self.check_accounts(records["account"], known)
-        self.check_interactions(store, records["interaction"], known)
+        self.check_references(records, known)
+        self.check_interactions(store, records["interaction"])
         self.problems.sort(key=lambda problem: problem.path)  # stable: a file's problems stay in order
         return self.problems
 
@@ -168,31 +172,20 @@ class _Checker:
 
     # references ----------------------------------------------------------------------
 
-    def references(self, record: Record, key: str, kind: str, known) -> None:
-        for rid in _names(record, key):
-            if rid not in known[kind]:
-                self.report(record.path, msg.unknown_reference(key, rid, KIND_DIRS[kind]))
+    def check_references(self, records, known) -> None:
+        for kind, by_id in records.items():
+            for record in (r for group in by_id.values() for r in group):
+                for key, target in REFERENCES[kind]:
+                    for rid in _names(record, key):
+                        if rid not in known[target]:
+                            self.report(record.path, msg.unknown_reference(key, rid, KIND_DIRS[target]))
 
-    def check_contacts(self, contacts, known) -> None:
-        for records in contacts.values():
-            for record in records:
-                self.references(record, "accounts", "account", known)
-
-    def check_accounts(self, accounts, known) -> None:
-        for records in accounts.values():
-            for record in records:
-                self.references(record, "default_contact", "contact", known)
-
-    def check_interactions(self, store: Store, interactions, known) -> None:
+    def check_interactions(self, store: Store, interactions) -> None:
         for rid, records in interactions.items():
-            paths = [r.path for r in records]
             for record in records:
                 if len(records) > 1:
-                    others = [p.relative_to(self.root).as_posix() for p in paths if p != record.path]
+                    others = [r.path.relative_to(self.root).as_posix() for r in records if r is not record]
                     self.report(record.path, msg.duplicate_id(rid, others))
-                self.references(record, "contacts", "contact", known)
-                self.references(record, "accounts", "account", known)
-                self.references(record, "follow_up_of", "interaction", known)
                 self.check_place(store, record)
 
     def check_place(self, store: Store, record: Record) -> None:

@@ -35,6 +35,7 @@ def test_python_yaml_tags_are_refused_by_the_loader(run, demo, tmp_path, payload
     assert store.warnings == [
         f"warning: skipped interactions/2026/11/evil0evil0.yaml: {problems(demo)[0].split(': ', 1)[1]} "
         "(run `interact check` for every problem)"]
+    assert len(run.ok("search", "call").stdout.splitlines()) > 2  # a listing goes on around it
     assert problems(demo)[0].startswith("interactions/2026/11/evil0evil0.yaml: does not parse at line ")
     result = run("show", OPEN_CALL[:4])
     assert result.exit_code == 0 and "evil0evil0.yaml" in result.stderr
@@ -116,6 +117,10 @@ def test_broken_interaction_files_are_listed_around_with_a_warning(run, demo):
     store = Store(demo)
     assert len(store.interactions()) == 14
     assert len(store.warnings) == len(BROKEN)
+    listed = run.ok("list", "--everyone", "--status", "all", "--format", "ids")
+    assert len(listed.stdout.split()) == 14
+    assert sorted(line.split(": ")[1] for line in listed.stderr.splitlines()) == sorted(
+        f"skipped interactions/2026/11/{name}" for name in BROKEN)
     result = run.ok("show", OPEN_CALL[:4])  # show reads every interaction for follow-ups
     assert "w6f5qnbw9x" in result.stdout
     assert sum("warning: skipped interactions/2026/11/" in line for line in result.stderr.splitlines()) == len(BROKEN)
