@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import messages as msg
+from .attachments import FOLDER as ATTACHMENTS
 from .model import Record, conflict_markers, is_id, load
 from .store import CONFIG_NAME, KIND_DIRS, Store
 
 STALE_TEMP_SECONDS = 60  # a younger temporary file may belong to a write in progress
 ROOT_FILES = {CONFIG_NAME, ".gitignore", ".gitattributes"}
-ATTACHMENTS = "attachments"
 INTERACTION_LAYOUT = "interactions/YYYY/MM/<id>.yaml"
 REFERENCES = {  # kind -> (key, kind of record it names)
     "contact": [("accounts", "account")],
@@ -120,6 +120,8 @@ class _Checker:
         return True
 
     def scan_root(self) -> None:
+        """The root holds the configuration, git's files and the record folders. attachments/
+        (any files, kept even when their interaction is deleted) is not judged."""
         folders = set(KIND_DIRS.values()) | {ATTACHMENTS}
         for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
             if self.hidden(entry) or entry.name in ROOT_FILES:

@@ -321,3 +321,25 @@ def test_pre_commit_hook_runs_check_and_refuses_a_broken_store(team):
     assert commit.returncode != 0
     assert f"interactions/2026/11/{rid}.yaml: type 'carrier-pigeon' is not one of the configured types" in (
         commit.stdout + commit.stderr)
+
+
+def test_hooks_in_a_pulled_interact_yaml_never_run(clones, tmp_path):
+    alice, bob = clones
+    marker = tmp_path / "ran"
+    config = alice.store / "interact.yaml"
+    config.write_text(config.read_text() + "hooks:\n" + "".join(
+        f"  {event}: touch {marker}\n" for event in ("on_log", "on_assign", "on_complete", "on_notify")))
+    git(alice.store, "commit", "-q", "-am", "Hooks for everyone")
+    git(alice.store, "push", "-q")
+    git(bob.store, "pull", "-q")
+    b = as_(bob, "bob")
+    rid = new_id(b("assign", "call", "jane", "--notify", "--commit"))
+    b("log", "call", "jane", "--commit")
+    b("complete", rid[:6], "--outcome", "Done", "--commit")
+    assert not marker.exists()
+    # the same event with bob's own configuration does run: the assertion above can fail
+    personal = tmp_path / "bob-config"
+    (personal / "interact").mkdir(parents=True)
+    (personal / "interact" / "config.yaml").write_text(f"hooks:\n  on_log: touch {marker}\n")
+    bob.ok("log", "call", "jane", env={"INTERACT_USER": "bob", "XDG_CONFIG_HOME": str(personal)})
+    assert marker.exists()
