@@ -239,7 +239,7 @@ def test_two_clones_log_assign_and_complete_independently_and_merge_cleanly(clon
     alice, bob = clones
     a, b = as_(alice, "alice"), as_(bob, "bob")
     # both start from the same open work, made in alice's clone and shared
-    first = new_id(a("assign", "call", "jane", "Renewal call", "--due", "2026-11-27", "--commit"))
+    first = new_id(a("assign", "call", "jane", "Renewal call", "--when", "2026-11-27T10:00", "--commit"))
     second = new_id(a("assign", "visit", "raj", "Campus tour", "--when", "2026-11-26T14:00", "--commit"))
     third = new_id(a("assign", "email", "raj", "Send the fees", "--due", "2026-11-28", "--commit"))
     git(alice.store, "push", "-q")
@@ -254,7 +254,7 @@ def test_two_clones_log_assign_and_complete_independently_and_merge_cleanly(clon
     ids.add(new_id(b("log", "visit", "acme", "Site visit", "--duration", "1h", "--commit")))
     ids.add(new_id(b("assign", "call", "jane", "Chase the quote", "--due", "2026-11-30", "--commit")))
     b("complete", third[:6], "--outcome", "Sent", "--commit")
-    b("edit", first[:6], "--when", "2026-11-26T09:00", "--commit")  # same record, another field
+    b("edit", first[:6], "--due", "2026-11-28", "--commit")  # same record, another field
     b("edit", second[:6], "--when", "2026-12-01T10:00", "--commit")  # moves it to 2026/12 as alice comments
     b("contact", "add", "Tom Baker", "--commit")
     # alice pushes first; bob merges hers, checks, pushes; alice pulls
@@ -272,7 +272,7 @@ def test_two_clones_log_assign_and_complete_independently_and_merge_cleanly(clon
             "jane-doe", "lena-fischer", "raj-patel", "tom-baker"]
     assert interaction_files(alice.store) == interaction_files(bob.store)
     records = {r["id"]: r for r in Store(alice.store).interactions()}
-    assert (records[first]["outcome"], records[first]["when"]) == ("Renewed", "2026-11-26T09:00:00+00:00")
+    assert (records[first]["outcome"], records[first]["due"]) == ("Renewed", "2026-11-28")
     assert records[second]["posts"][0]["text"] == "Bring the brochure"
     assert records[second].path.parent.name == "12"
     assert (records[third]["outcome"], records[third]["completed_by"]) == ("Sent", "bob")
