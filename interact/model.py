@@ -85,8 +85,9 @@ def shortest_prefixes(ids) -> dict[str, str]:
 
 def slugify(name: str) -> str:
     """A file-safe id from a name: 'Jane Doe' -> 'jane-doe'. Never empty, never a path."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+    # accents dropped ('Zoë' -> 'zoe'); letters of other scripts kept ('Иван' -> 'иван')
+    text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    slug = re.sub(r"[\W_]+", "-", text.lower()).strip("-")
     return slug[:60].strip("-") or "x"
 
 

@@ -148,16 +148,19 @@ class Store:
 
     def read(self, path: Path, kind: str) -> Record | None:
         """One record, or None (with a warning) when the file is unreadable or invalid."""
+        record, problem = self.parse(path, kind)
+        if problem:
+            self.warn(path, problem)
+        return record
+
+    def parse(self, path: Path, kind: str) -> tuple[Record | None, str | None]:
+        """(record, None), or (None, the first problem) for an unreadable or invalid file."""
         try:
             record = load(path.read_bytes(), path)
         except (OSError, ValueError) as error:
-            self.warn(path, error)
-            return None
+            return None, str(error)
         problems = self.problems(record, kind)
-        if problems:
-            self.warn(path, problems[0])
-            return None
-        return record
+        return (None, problems[0]) if problems else (record, None)
 
     def problems(self, record: dict, kind: str) -> list[str]:
         if kind == "interaction":
@@ -222,11 +225,9 @@ class Store:
             raise msg.no_interaction(prefix)
         if len({p.stem for p in matches}) > 1:
             raise msg.ambiguous_interaction(prefix, sorted({p.stem for p in matches}))
-        record = None
-        for path in matches:
-            record = self.read(path, "interaction")
+        record, problem = self.parse(matches[-1], "interaction")
         if record is None:
-            raise msg.unreadable(self.relative(matches[0]), self.warnings[-1])
+            raise msg.unreadable(self.relative(matches[-1]), problem)
         return record
 
     # writing --------------------------------------------------------------------------

@@ -137,3 +137,10 @@ def test_a_one_megabyte_note_is_an_ordinary_record(run, demo):
     shown = run.ok("show", rid[:6], "--format", "json").stdout
     assert shown.count("A long transcript line.") == note.count("A long transcript line.")
     assert problems(demo) == []
+
+
+def test_control_characters_in_names_do_not_reach_the_terminal(run):
+    run.ok("contact", "add", "Evil\x1b]0;pwned\x07\x1b[2J Name")
+    listing = run.ok("contact", "list").stdout
+    assert "\x1b" not in listing and "\x07" not in listing
+    assert "Evil?]0;pwned??[2J Name" in listing

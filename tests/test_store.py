@@ -157,3 +157,10 @@ def test_hostile_contact_name_writes_inside_contacts(run, demo):
     rid = run.ok("contact", "add", "../../etc/passwd").stdout.strip()
     assert (demo / "contacts" / f"{rid}.yaml").is_file()
     assert Path(demo / "contacts" / f"{rid}.yaml").resolve().parent == (demo / "contacts").resolve()
+
+
+def test_show_of_unreadable_file_names_the_problem_once(run, demo):
+    (demo / "interactions" / "2026" / "11" / "zzzzzzzzzz.yaml").write_text("- a list\n")
+    result = run("show", "zzzz")
+    assert result.exit_code == 1
+    assert result.stderr.count("zzzzzzzzzz.yaml") == 1 and "not a mapping" in result.stderr
