@@ -164,3 +164,9 @@ def test_show_of_unreadable_file_names_the_problem_once(run, demo):
     result = run("show", "zzzz")
     assert result.exit_code == 1
     assert result.stderr.count("zzzzzzzzzz.yaml") == 1 and "not a mapping" in result.stderr
+
+
+def test_slug_keeps_other_scripts_and_drops_accents():
+    assert model.slugify("Zoë Brontë") == "zoe-bronte"
+    assert model.slugify("Иван Петров") == "иван-петров"
+    assert model.slugify("李小龍") == "李小龍"
