@@ -236,9 +236,6 @@ def empty_note() -> UserError:
     return UserError("the note from the editor is empty; nothing was written.")
 
 
-def bad_date(error) -> UserError:
-    return UserError(str(error))
-
 
 # --- listings ----------------------------------------------------------------------
 

@@ -68,9 +68,14 @@ def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, cat
     )
 
 
-def _report_created(contact):
+def _report_new(env, record, contact, event):
+    """The new id alone on stdout (a contact made by --new on stderr), then the user's hook."""
+    from .common import run_hooks
+
     if contact is not None:
         click.echo(msg.created_contact(contact), err=True)
+    click.echo(record["id"])
+    run_hooks(env, record, event)
 
 
 @click.command()
@@ -102,11 +107,7 @@ def log(env, type_, words, when, outcome, **options):
     draft.when = env.when(when) if when else None
     draft.outcome = outcome
     record, created = actions.log(env.store, env.now, env.user, draft)
-    _report_created(created)
-    click.echo(record["id"])
-    from .common import run_hooks
-
-    run_hooks(env, record, "on_log")
+    _report_new(env, record, created, "on_log")
 
 
 @click.command()
@@ -139,11 +140,7 @@ def assign(env, type_, words, assignee, when, due, notify, **options):
     draft.assignee = assignee
     draft.notify = notify
     record, created = actions.assign(env.store, env.now, env.user, draft)
-    _report_created(created)
-    click.echo(record["id"])
-    from .common import run_hooks
-
-    run_hooks(env, record, "on_assign")
+    _report_new(env, record, created, "on_assign")
 
 
 @click.command()
