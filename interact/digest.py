@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta, tzinfo
 
 from .dates import parse_iso, week_bounds
 from .model import Record
-from .query import deadline, status
+from .query import sort_key, status
 
 NOTIFY_WINDOW = timedelta(days=7)  # default look-back for completions
 
@@ -30,11 +30,6 @@ class Digest:
     @property
     def empty(self) -> bool:
         return not (self.missed or self.today or self.week or self.completed)
-
-
-def _moment(record: dict, tz: tzinfo) -> datetime:
-    """When it is planned, else its deadline: the order within a section."""
-    return parse_iso(record.get("when")) or deadline(record, tz) or datetime.max.replace(tzinfo=tz)
 
 
 def _first_day(record: dict, today: date, tz: tzinfo) -> date | None:
@@ -79,6 +74,6 @@ def digest(interactions: list[Record], user: str, now: datetime, tz: tzinfo,
         else:
             result.later += 1
     for section in (result.missed, result.today, result.week):
-        section.sort(key=lambda r: (_moment(r, tz), r["id"]))
+        section.sort(key=lambda r: sort_key(r, tz))
     result.completed.sort(key=lambda r: (parse_iso(r["completed_at"]), r["id"]))
     return result

@@ -16,6 +16,7 @@ from .dates import at_time, end_of_day, isoformat, parse_iso, start_of_day
 from .errors import UserError
 from .model import Record, derived_id
 from .people import contact_of_account
+from .query import last_contacts
 from .store import Store
 
 KINDS = {"prospects": "prospect", "customers": "customer"}  # --for -> an account's `kind`
@@ -54,7 +55,6 @@ class Plan:
 
     request: Request
     records: list[Record]               # new interactions, in slot order
-    interactions: list[Record]          # every interaction in the store (read once)
     qualifying: int = 0                 # accounts that passed every filter
     in_batch: int = 0                   # the assignee's interactions already in the batch
     no_contact: list[str] = field(default_factory=list)   # accounts left out: nobody to call
@@ -67,27 +67,22 @@ class Plan:
 class _Day:
     """What the store's interactions say about the accounts and the day being planned."""
 
-    last_contact: dict[str, datetime] = field(default_factory=dict)   # account -> latest completed_at
+    last_contact: dict[str, datetime]                                  # account -> latest completed_at
     planned_accounts: set[str] = field(default_factory=set)           # already planned that day
     busy: list[tuple[datetime, datetime]] = field(default_factory=list)   # the assignee's spans that day
     in_batch: int = 0
 
 
 def _survey(interactions: list[Record], request: Request, tz: tzinfo) -> _Day:
-    """One pass over the store's valid interactions (their times all carry an offset)."""
-    day = _Day()
+    """What the store's valid interactions (their times all carry an offset) say about the day."""
+    day = _Day(last_contact=last_contacts(interactions, tz)[1])
     key = request.batch_key
     for record in interactions:
         accounts = record.get("accounts") or []
-        completed = parse_iso(record.get("completed_at"))
-        if completed is not None:
-            for account in accounts:
-                if account not in day.last_contact or completed > day.last_contact[account]:
-                    day.last_contact[account] = completed
         if record.get("generated") == key:
             day.planned_accounts.update(accounts)
             day.in_batch += record.get("assignee") == request.assignee
-        begin = parse_iso(record.get("when")) if completed is None else None
+        begin = None if record.get("completed_at") else parse_iso(record.get("when"))
         if begin is not None and begin.astimezone(tz).date() == request.day:
             day.planned_accounts.update(accounts)
             if record.get("assignee") == request.assignee:
@@ -228,14 +223,14 @@ def _contact(store: Store, account: Record) -> Record | None:
 def plan(store: Store, request: Request, tz: tzinfo) -> Plan:
     """The interactions that top the assignee's share of the day's batch up to `count`.
 
-    Raises a UserError naming the filter that left no account at all.
+    Reads the interactions once, through `store.interactions()`. Raises a UserError
+    naming the filter that left no account at all.
     """
     check(store, request)
-    interactions = store.interactions()
-    day = _survey(interactions, request, tz)
+    day = _survey(store.interactions(), request, tz)
     pool, funnel = _qualifying(store.accounts(), request, day, tz)
     candidates = _order(pool, request, day)
-    result = Plan(request, [], interactions, qualifying=len(candidates), in_batch=day.in_batch)
+    result = Plan(request, [], qualifying=len(candidates), in_batch=day.in_batch)
     wanted = request.count - day.in_batch
     slots = free_slots(request, day.busy, tz)
     for account in candidates:

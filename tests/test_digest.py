@@ -116,7 +116,7 @@ def test_digest_text(store, busy, run_empty):
         f"  due Sun 29 Nov    call  Jane Doe, Acme Ltd: By Sunday  [{ids['week_due']}]\n"
         "\n"
         "Completed, as you asked to be told (1)\n"
-        f"  Mon 23 Nov 11:30  call  Jane Doe, Acme Ltd: bob: Renewing for 2 years  [{ids['told']}]\n"
+        f"  Mon 23 Nov 11:30  call  Jane Doe, Acme Ltd: Renewing for 2 years (by bob)  [{ids['told']}]\n"
         "\n"
         "Also open: 1 with no date, 1 after this week (interact list --to alice).\n"
     )

@@ -61,8 +61,8 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
     plan = planner.plan(env.store, request, env.tz)
     created = plan.records if dry_run else planner.write(env.store, plan.records)
     _report(plan, created, dry_run)
-    all_ids = [r["id"] for r in plan.interactions] + [r["id"] for r in created]
-    emit(fmt, interaction_view(created, env, all_ids))
+    # prefixes unique among every file, as `show` matches them, and the planned ones of a dry run
+    emit(fmt, interaction_view(created, env, env.store.interaction_ids() + [r["id"] for r in created]))
 
 
 def _report(plan, created, dry_run) -> None:
@@ -103,10 +103,9 @@ def digest(env, user, since):
     from ..digest import digest as summarise
 
     user = env.store.config.check_user(user) if user else env.user
-    interactions = env.store.interactions()
-    found = summarise(interactions, user, env.now, env.tz,
+    found = summarise(env.store.interactions(), user, env.now, env.tz,
                       since=start_of_day(env.date(since), env.tz) if since else None)
-    click.echo(_digest_text(found, env, [r["id"] for r in interactions]), nl=False)
+    click.echo(_digest_text(found, env, env.store.interaction_ids()), nl=False)
 
 
 def _digest_text(found, env, all_ids) -> str:
@@ -146,7 +145,7 @@ def _section_lines(records, time_of, env, prefixes) -> list[str]:
 
 def _about(record) -> str:
     if record.get("completed_at"):
-        text = f"{record.get('completed_by', '')}: {record.get('outcome') or 'completed'}"
+        text = f"{record.get('outcome') or 'completed'} (by {record.get('completed_by', '?')})"
     else:
         text = record.get("instructions") or record.get("note") or record.get("purpose") or ""
     return " ".join(str(text).split())
