@@ -96,9 +96,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         root = Path(args.keep or scratch) / "store"
         began = time.perf_counter()
-        if not (root / "interact.yaml").exists():
+        reused = (root / "interact.yaml").exists()
+        if not reused:
             build(root, random.Random(2026))
-        built = time.perf_counter() - began
+        built = "reused" if reused else f"built in {time.perf_counter() - began:.0f} s"
         env = {**os.environ, "INTERACT_DIR": str(root), "INTERACT_NOW": NOW, "INTERACT_USER": "alice",
                "TZ": "Europe/London", "NO_COLOR": "1"}
         baseline, _ = timed([sys.executable, "-c", "pass"], env, args.runs)
@@ -117,7 +118,8 @@ def main() -> None:
     ])
     verdict = "meets" if took < 1.0 else "misses"
     note = (f"{ACCOUNTS:,} accounts (half prospects), {ACCOUNTS:,} contacts, {INTERACTIONS:,} past interactions; "
-            f"{os.cpu_count()} CPUs, Python {platform.python_version()}; store built in {built:.0f} s. "
+            f"{os.cpu_count()} CPUs, Python {platform.python_version()}; store {built}; "
+            f"load average {os.getloadavg()[0]:.1f}. "
             f"Target under 1 s warm: {verdict} it. generate said: {said.splitlines()[0] if said else '(nothing)'}")
     print(table)
     print(note)
