@@ -250,15 +250,3 @@ def plan(store: Store, request: Request, tz: tzinfo) -> Plan:
     if len(result.no_contact) == len(candidates):  # none planned already, and nobody to call at any
         raise msg.nothing_qualifies([*funnel, ("contact", 0, None)])
     return result
-
-
-def write(store: Store, records: list[Record]) -> list[Record]:
-    """Write new generated interactions; one already on disk is the same record, so it is skipped."""
-    written = []
-    for record in records:
-        try:
-            store.save_interaction(record, new=True)
-        except FileExistsError:
-            continue
-        written.append(record)
-    return written

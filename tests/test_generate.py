@@ -308,9 +308,9 @@ def test_a_record_already_on_disk_is_the_same_record_and_is_skipped(store):
     add(store, "Acme")
     request = generate.Request(kind="prospects", day=date(2026, 11, 26), assignee="alice")
     plan = generate.plan(store, request, LONDON)
-    assert generate.write(store, plan.records) == plan.records
+    assert store.add_interactions(plan.records) == plan.records
     again = [load(plan.records[0].path.read_bytes())]
-    assert generate.write(store, again) == []
+    assert store.add_interactions(again) == []
 
 
 def test_two_clones_planning_the_same_day_write_byte_identical_files(tmp_path):

@@ -59,7 +59,8 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
         postcode=postcode, min_value=min_value, max_value=max_value, opportunities=not no_opportunities,
     )
     plan = planner.plan(env.store, request, env.tz)
-    created = plan.records if dry_run else planner.write(env.store, plan.records)
+    # a file already there is the same record (same batch, same account): it is skipped
+    created = plan.records if dry_run else env.store.add_interactions(plan.records)
     _report(plan, created, dry_run)
     # prefixes unique among every file, as `show` matches them, and the planned ones of a dry run
     emit(fmt, interaction_view(created, env, env.store.interaction_ids() + [r["id"] for r in created]))
