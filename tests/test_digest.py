@@ -153,3 +153,9 @@ def test_digest_refuses_an_unknown_user_when_the_store_lists_them(run):
     result = run("digest", "--to", "mallory")
     assert result.exit_code == 1
     assert "'mallory' is not a user of this store" in result.stderr
+
+
+def test_control_characters_in_records_never_reach_the_terminal(store, run_empty):
+    assign(store, "Call\x1b]0;pwned\x07 back\x1b[2J now", when=at(25, 15))
+    result = run_empty.ok("digest")
+    assert "  15:00  call  Jane Doe, Acme Ltd: Call?]0;pwned? back?[2J now  [" in result.stdout

@@ -102,11 +102,13 @@ def digest(env, user, since):
     """
     from ..dates import start_of_day
     from ..digest import digest as summarise
+    from ..render.as_table import plain_text
 
     user = env.store.config.check_user(user) if user else env.user
     found = summarise(env.store.interactions(), user, env.now, env.tz,
                       since=start_of_day(env.date(since), env.tz) if since else None)
-    click.echo(_digest_text(found, env, env.store.interaction_ids()), nl=False)
+    # plain text for mail: control characters from the records must not reach a terminal
+    click.echo(plain_text(_digest_text(found, env, env.store.interaction_ids())), nl=False)
 
 
 def _digest_text(found, env, all_ids) -> str:
