@@ -255,6 +255,13 @@ def test_slots_end_at_midnight(store, run_empty):
     assert "note: 2 of the 8 asked for: the day has no more free slots" in stderr
 
 
+def test_a_day_without_a_free_slot_has_nothing_to_add(store, run_empty, empty):
+    add(store, "Acme")
+    result = run_empty.ok("generate", "--for", "prospects", "--start", "23:45")
+    assert (result.stdout, result.stderr) == ("", "nothing to add: alice has no free slot on 2026-11-26 from 23:45\n")
+    assert interaction_files(empty) == {}
+
+
 def test_free_slots_step_in_elapsed_time_across_a_change_of_clocks():
     request = generate.Request(kind="prospects", day=date(2026, 3, 29), assignee="alice", start=time(0, 30),
                                duration=60)
