@@ -41,6 +41,8 @@ COMMANDS = {
     "types": "types:types",
     "report": "report:report",
     "check": "team:check",
+    "generate": "plan:generate",
+    "digest": "plan:digest",
 }
 
 

@@ -205,6 +205,21 @@ def _parse_free_form(
     return parsed if parsed.tzinfo else _localize(parsed, tz)
 
 
+_TIME_OF_DAY = re.compile(_TIME)
+TIME_EXAMPLES = "09:00, 9am, 14:30, 2:30pm, noon"
+
+
+def parse_time(text: str) -> time:
+    """A wall-clock time of day: '09:00', '9am', '2:30pm', 'noon'."""
+    match = _TIME_OF_DAY.fullmatch(" ".join(text.lower().split()))
+    try:
+        if match is not None:
+            return _clock_time(match)
+    except ValueError:  # 25:00, 13pm, a bare number
+        pass
+    raise DateError(f"could not read the time {text!r}: try {TIME_EXAMPLES}")
+
+
 # --- durations -------------------------------------------------------------
 
 
@@ -302,8 +317,13 @@ def resolve_now(env_now: str | None, tz: tzinfo) -> datetime:
     return value if value.tzinfo else _localize(value, tz)
 
 
+def at_time(d: date, clock: time, tz: tzinfo) -> datetime:
+    """The tz-aware instant of wall-clock time `clock` on day `d`."""
+    return _localize(datetime.combine(d, clock), tz)
+
+
 def start_of_day(d: date, tz: tzinfo) -> datetime:
-    return _localize(datetime.combine(d, time()), tz)
+    return at_time(d, time(), tz)
 
 
 def end_of_day(d: date, tz: tzinfo) -> datetime:

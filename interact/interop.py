@@ -349,11 +349,4 @@ def apply(store: Store, plan: Plan) -> list[Record]:
                     store.save(new.record, kind, new=True)
                 except FileExistsError:
                     pass
-    written = []
-    for record in plan.added:
-        try:
-            store.save_interaction(record, new=True)
-        except FileExistsError:
-            continue
-        written.append(record)
-    return written
+    return store.add_interactions(plan.added)

@@ -251,6 +251,99 @@ def count_format(fmt) -> UserError:
     return UserError(f"--count prints numbers, not interactions: use --format table, json, csv or yaml, not {fmt}.")
 
 
+# --- generate and digest -----------------------------------------------------------
+
+def _amount(value) -> str:
+    return f"{int(value)}" if float(value).is_integer() else f"{value}"
+
+
+def _value_bounds(low, high) -> str:
+    if low is not None and high is not None:
+        return f" worth {_amount(low)} to {_amount(high)}"
+    if low is not None:
+        return f" worth at least {_amount(low)}"
+    if high is not None:
+        return f" worth at most {_amount(high)}"
+    return ""
+
+
+def _within(minutes, day) -> str:
+    from .dates import format_duration
+
+    span = f"{minutes // 1440} days" if minutes % 1440 == 0 else format_duration(minutes)
+    return f"in the {span} before {day.isoformat()}"
+
+
+_FUNNEL_STAGES = {
+    "kind": lambda n, kind: f"{n} {kind if n != 1 else kind[:-1]}",
+    "town": lambda n, town: f"{n} in town '{town}'",
+    "postcode": lambda n, prefix: f"{n} with a postcode starting '{prefix}'",
+    "value": lambda n, bounds: f"{n} with an open opportunity{_value_bounds(*bounds)}",
+    "contacted": lambda n, within: f"{n} not contacted {_within(*within)}",
+    "contact": lambda n, _: f"{n} with a contact to call",
+}
+
+
+def nothing_qualifies(funnel) -> UserError:
+    """`funnel`: (stage, accounts left, detail) from the first filter to the one that left none."""
+    stages = ", ".join(_FUNNEL_STAGES[stage](count, detail) for stage, count, detail in funnel)
+    if len(funnel) == 1:
+        kind = funnel[0][2][:-1]
+        return UserError(f"nothing to plan: {stages} in the store. Add one with "
+                         f"`interact account add NAME --kind {kind}`.")
+    return UserError(f"nothing to plan: {stages}.")
+
+
+def slots_do_not_move() -> UserError:
+    return UserError("--duration and --gap are both 0, so every slot would be the same instant: "
+                     "give a --duration (e.g. 30m) or a --gap (e.g. 5m).")
+
+
+def values_without_opportunities() -> UserError:
+    return UserError("--min-value and --max-value filter on open opportunities, which --no-opportunities "
+                     "turns off: give one or the other.")
+
+
+def _things(count, type_) -> str:
+    return f"{count} {type_}{'' if count == 1 else 's'}"
+
+
+def planned(count, type_, user, day, kind, dry_run=False, already=0) -> str:
+    verb = "would plan" if dry_run else "planned"
+    total = f"; {already + count} in all" if already else ""
+    tail = " (dry run: nothing written)" if dry_run else ""
+    return f"{verb} {_things(count, type_)} for {user} on {day.isoformat()} ({kind}){total}{tail}"
+
+
+def batch_full(count, type_, user, day, kind) -> str:
+    return (f"nothing to add: {user} already has {_things(count, type_)} generated for {day.isoformat()} "
+            f"({kind}); raise --count for more")
+
+
+def all_planned(qualifying, kind, day) -> str:
+    return (f"nothing to add: every qualifying account ({_FUNNEL_STAGES['kind'](qualifying, kind)}) is already "
+            f"planned for {day.isoformat()}")
+
+
+def no_free_slot(user, day, start) -> str:
+    return f"nothing to add: {user} has no free slot on {day.isoformat()} from {start.strftime('%H:%M')}"
+
+
+def fewer_planned(count, wanted, out_of_slots) -> str:
+    reason = "the day has no more free slots" if out_of_slots else "no more accounts qualify"
+    return f"note: {count} of the {wanted} asked for: {reason}"
+
+
+def accounts_without_contact(ids) -> str:
+    shown = ", ".join(ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
+    return (f"warning: left out {len(ids)} account{'s' if len(ids) != 1 else ''} with no contact to call: {shown} "
+            "(add one with `interact contact add NAME --account ID`)")
+
+
+def nothing_outstanding(user, day) -> str:
+    return f"Nothing outstanding for {user} on {day.isoformat()}."
+
+
 # --- reports to stderr -------------------------------------------------------------
 
 def created_contact(record) -> str:

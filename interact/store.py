@@ -253,6 +253,18 @@ class Store:
         record.path = path
         return path
 
+    def add_interactions(self, records) -> list[Record]:
+        """Write new interactions, never replacing a file: one already there (the same id,
+        made meanwhile by another writer or clone) is left as it is. Returns those written."""
+        written = []
+        for record in records:
+            try:
+                self.save_interaction(record, new=True)
+            except FileExistsError:
+                continue
+            written.append(record)
+        return written
+
     def delete_interaction(self, record: Record) -> None:
         os.unlink(record.path)
         self.written.append(Path(record.path))

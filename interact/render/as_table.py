@@ -13,6 +13,11 @@ _CONTROL = re.compile(_CONTROL_CHARS)
 _CONTROL_BUT_COLOUR = re.compile(rf"(?!{_COLOUR}){_CONTROL_CHARS}")
 
 
+def plain_text(text: str) -> str:
+    """Text for a terminal or a mail: record text's control characters shown as '?'."""
+    return _CONTROL.sub("?", text)
+
+
 def _safe(cell, pattern):
     return pattern.sub("?", cell) if isinstance(cell, str) else cell
 
