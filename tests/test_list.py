@@ -158,13 +158,16 @@ def test_nothing_found_is_success_with_a_hint_on_stderr(run):
 
 
 def test_count(run):
+    # every status of mine, like a CRM's status tabs, unless --status narrows it
     assert run.ok("list", "--count", "--format", "json").stdout.strip() == '{\n  "open": 2,\n  "missed": 1,\n  ' \
-                                                                           '"completed": 0\n}'
+                                                                           '"completed": 4\n}'
+    assert json.loads(run.ok("list", "--count", "--status", "outstanding", "--format", "json").stdout) == {
+        "open": 2, "missed": 1, "completed": 0}
     counts = json.loads(run.ok("list", "--everyone", "--status", "all", "--count", "--format", "json").stdout)
     assert counts == {"open": 4, "missed": 3, "completed": 7}
     table = run.ok("list", "--everyone", "--status", "all", "--count").stdout
     assert [line.split() for line in table.splitlines()[2:]] == [["open", "4"], ["missed", "3"], ["completed", "7"]]
-    assert run.ok("list", "--everyone", "--count", "--format", "csv").stdout == "open,missed,completed\n4,3,0\n"
+    assert run.ok("list", "--everyone", "--count", "--format", "csv").stdout == "open,missed,completed\n4,3,7\n"
     result = run("list", "--count", "--format", "ids")
     assert result.exit_code == 1 and "--count" in result.stderr
 

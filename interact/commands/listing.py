@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from .. import messages as msg
@@ -14,7 +16,7 @@ from .common import (
 
 @click.command("list")
 @filter_options()
-@click.option("--count", is_flag=True, help="Print the number in each status instead.")
+@click.option("--count", is_flag=True, help="Print the number in each status instead (every status, unless --status).")
 @format_option()
 @pass_env
 @user_errors
@@ -30,11 +32,14 @@ def list_(env, fmt, count, **filters):
       interact list --status missed --type call
       interact list --everyone --week
       interact list --to bob --contact "Jane Doe" --status all --format json
-      interact list --everyone --status all --count
+      interact list --count                          # my open, missed and completed ones
     """
     flt = filter_from_options(env, **filters)
     if count and fmt == "ids":
         raise msg.count_format(fmt)
+    if count and click.get_current_context().get_parameter_source("status").name == "DEFAULT":
+        # like a CRM's status tabs: every status counted unless --status narrows it
+        flt = dataclasses.replace(flt, status="all")
     records = query.select(env.store, flt, env.now, env.tz)
     if count:
         emit(fmt, _count_view(query.count_by_status(records, env.now, env.tz)))
