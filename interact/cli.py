@@ -109,11 +109,12 @@ class LazyGroup(click.Group):
 class Env:
     """What every command needs, resolved on first use: the store, the clock, the user."""
 
-    def __init__(self, dir_option=None, as_user=None, environ=None, cwd=None):
+    def __init__(self, dir_option=None, as_user=None, environ=None, cwd=None, no_cache=False):
         self.dir_option = dir_option
         self.as_user = as_user
         self.environ = os.environ if environ is None else environ
         self.cwd = Path.cwd() if cwd is None else cwd
+        self.no_cache = no_cache or self.environ.get("INTERACT_NO_CACHE", "") not in ("", "0")
 
     @functools.cached_property
     def root(self):
@@ -125,7 +126,7 @@ class Env:
     def store(self):
         from .store import Store
 
-        return Store(self.root)
+        return Store(self.root, cache=not self.no_cache)
 
     @functools.cached_property
     def tz(self):
@@ -166,6 +167,10 @@ class Env:
             for line in dict.fromkeys(self.store.warnings):
                 click.echo(line, err=True)
 
+    def close(self):
+        if "store" in self.__dict__:
+            self.store.close()
+
 
 def _git_user(folder: Path) -> str | None:
     import subprocess
@@ -196,9 +201,11 @@ pass_env = click.make_pass_decorator(Env)
               "first folder up from here holding interact.yaml or records/interact.yaml).")
 @click.option("--as", "as_user", metavar="USER", help="Act as USER (default: $INTERACT_USER, the store's "
               "user, git config user.name, the login name).")
+@click.option("--no-cache", is_flag=True, help="Read every file instead of the index in the store's .cache/ "
+              "(also $INTERACT_NO_CACHE=1); the output is the same, only slower.")
 @click.version_option(__version__, prog_name="interact")
 @click.pass_context
-def cli(ctx, dir_option, as_user):
+def cli(ctx, dir_option, as_user, no_cache):
     """Log, plan and list interactions with people: calls, visits, emails, meetings.
 
     \b
@@ -207,14 +214,27 @@ def cli(ctx, dir_option, as_user):
       interact assign visit acme --to bob --when "fri 10am" --due fri
       interact list --everyone --status missed
     """
-    env = Env(dir_option, as_user)
+    env = Env(dir_option, as_user, no_cache=no_cache)
     ctx.obj = env
     ctx.call_on_close(env.flush_warnings)
+    ctx.call_on_close(env.close)
 
 
 def main():
+    """The console script. It ends without tearing the interpreter down, once its output is
+    flushed: freeing 100,000 records one by one takes a good part of the time listing them did."""
     import signal
 
     # `interact list | head` ends quietly, as a C tool would, rather than with an error
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    cli(prog_name="interact")
+    try:
+        cli(prog_name="interact")
+        code = 0
+    except SystemExit as done:
+        code = done.code
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)

@@ -35,6 +35,10 @@ def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = T
     the preferred kind win. Several matches are a user error. `loose=False` leaves out
     the last rule (a part of the name), for imports, where a guess would go unseen.
     """
+    for kind in kinds:  # the first rule, exact id, by reading the one file named after it
+        record = store.record_by_id(kind, ref.strip())
+        if record is not None:
+            return kind, record
     pools = {kind: (store.contacts() if kind == "contact" else store.accounts()) for kind in kinds}
     rules = list(_rules(ref.strip()))
     for rule in rules if loose else rules[:-1]:

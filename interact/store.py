@@ -23,6 +23,7 @@ GITATTRIBUTES = """\
 # interact records: UTF-8 text, LF line endings on every platform, git's normal text merge
 *.yaml text eol=lf
 """
+KIND_DEPTHS = {"contact": 0, "account": 0, "interaction": 2}  # folders between KIND_DIRS and the files
 
 
 def find_store(dir_option: str | None, env_dir: str | None, cwd: Path) -> Path:
@@ -118,10 +119,17 @@ def _fsync_dir(folder: Path) -> None:
 # --- the store ---------------------------------------------------------------------
 
 class Store:
-    """One store on disk. Reading never stops at a bad file: it is noted in `warnings`."""
+    """One store on disk. Reading never stops at a bad file: it is noted in `warnings`.
 
-    def __init__(self, root: Path):
+    Reading every record goes through the index in `.cache/` (see index.py) unless `cache`
+    is False; the results are the same either way.
+    """
+
+    def __init__(self, root: Path, cache: bool = True):
         self.root = Path(root)
+        self.cache = cache
+        self._index = None
+        self._interaction_stems: list[str] | None = None  # from the last read through the index
         self.warnings: list[str] = []
         self.written: list[Path] = []  # every file written or removed, for `--commit`
         self._contacts: dict[str, Record] | None = None
@@ -135,9 +143,9 @@ class Store:
     def dir(self, kind: str) -> Path:
         return self.root / KIND_DIRS[kind]
 
-    def relative(self, path: Path) -> str:
+    def relative(self, path) -> str:
         try:
-            return str(path.relative_to(self.root))
+            return str(Path(path).relative_to(self.root))
         except ValueError:
             return str(path)
 
@@ -146,18 +154,27 @@ class Store:
 
     # reading --------------------------------------------------------------------------
 
-    def read(self, path: Path, kind: str) -> Record | None:
+    def read(self, path, kind: str) -> Record | None:
         """One record, or None (with a warning) when the file is unreadable or invalid."""
         record, problem = self.parse(path, kind)
         if problem:
             self.warn(path, problem)
         return record
 
-    def parse(self, path: Path, kind: str) -> tuple[Record | None, str | None]:
+    def parse(self, path, kind: str) -> tuple[Record | None, str | None]:
         """(record, None), or (None, the first problem) for an unreadable or invalid file."""
         try:
-            record = load(path.read_bytes(), path)
-        except (OSError, ValueError) as error:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return None, str(error)
+        return self.parse_data(data, path, kind)
+
+    def parse_data(self, data: bytes, path, kind: str) -> tuple[Record | None, str | None]:
+        """`parse`, of the bytes of a file already read."""
+        try:
+            record = load(data, path)
+        except ValueError as error:
             return None, str(error)
         problems = self.problems(record, kind)
         return (None, problems[0]) if problems else (record, None)
@@ -169,41 +186,55 @@ class Store:
 
     def interaction_files(self):
         """Every interaction file, by a walk of interactions/YYYY/MM/ (hidden files skipped)."""
-        top = self.dir("interaction")
-        try:
-            years = sorted(e.path for e in os.scandir(top) if e.is_dir() and not e.name.startswith("."))
-        except FileNotFoundError:
-            return
-        for year in years:
-            for month in sorted(e.path for e in os.scandir(year) if e.is_dir() and not e.name.startswith(".")):
-                for entry in sorted(os.scandir(month), key=lambda e: e.name):
-                    if entry.name.endswith(".yaml") and not entry.name.startswith("."):
-                        yield Path(entry.path)
+        from .index import record_files
+
+        return map(Path, record_files(self.dir("interaction"), KIND_DEPTHS["interaction"]))
 
     def interaction_ids(self) -> list[str]:
         """The id of every interaction file, readable or not: what `find_interaction` matches against."""
-        return [path.stem for path in self.interaction_files()]
+        from .index import record_names
+
+        if self._interaction_stems is not None:  # known since interactions() read the index
+            return list(self._interaction_stems)
+        end = -len(".yaml")
+        return [name[:end] for _, names in record_names(self.dir("interaction"), KIND_DEPTHS["interaction"])
+                for name in names]
 
     def interactions(self) -> list[Record]:
         """Every valid interaction in the store."""
-        records = []
-        for path in self.interaction_files():
-            record = self.read(path, "interaction")
-            if record is not None:
-                records.append(record)
+        return self._all("interaction")
+
+    def _all(self, kind: str) -> list[Record]:
+        """Every valid record of a kind, in the order of their files; a warning for each other file."""
+        records = self._indexed(kind) if self.cache else None
+        if records is None:
+            from .index import record_files
+
+            records = [record for path in record_files(self.dir(kind), KIND_DEPTHS[kind])
+                       if (record := self.read(path, kind)) is not None]
+        return records
+
+    def _indexed(self, kind: str) -> list[Record] | None:
+        """_all through the index; None when it cannot be used here (e.g. a read-only store)."""
+        from .index import Index, IndexUnavailable, Tree, fingerprint
+
+        if self._index is None:
+            self._index = Index(self.root / LOCAL_DIR)
+        tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
+                    fingerprint(self.config.data if kind == "interaction" else None),
+                    lambda data, path: self.parse_data(data, path, kind))
+        try:
+            records, problems, stems = self._index.load(tree)
+        except IndexUnavailable:
+            return None
+        for path, problem in problems:
+            self.warn(path, problem)
+        if kind == "interaction":
+            self._interaction_stems = stems
         return records
 
     def _load_kind(self, kind: str) -> dict[str, Record]:
-        records = {}
-        folder = self.dir(kind)
-        if folder.is_dir():
-            for path in sorted(folder.glob("*.yaml")):
-                if path.name.startswith("."):
-                    continue
-                record = self.read(path, kind)
-                if record is not None:
-                    records[record["id"]] = record
-        return records
+        return {record["id"]: record for record in self._all(kind)}
 
     def contacts(self) -> dict[str, Record]:
         if self._contacts is None:
@@ -215,12 +246,30 @@ class Store:
             self._accounts = self._load_kind("account")
         return self._accounts
 
+    def close(self) -> None:
+        """Let go of the index (a store is usable again afterwards)."""
+        if self._index is not None:
+            self._index.close()
+
+    def record_by_id(self, kind: str, rid: str) -> Record | None:
+        """The contact or account `rid` when its file is named after it, read alone (no
+        warning); None otherwise, and callers then look through them all."""
+        loaded = self._contacts if kind == "contact" else self._accounts
+        if loaded is not None:
+            return loaded.get(rid)
+        if not rid or rid.startswith(".") or "/" in rid or os.sep in rid or "\0" in rid:
+            return None
+        record, _ = self.parse(self.dir(kind) / f"{rid}.yaml", kind)
+        return record if record is not None and record.get("id") == rid else None
+
     def find_interaction(self, prefix: str) -> Record:
         """The interaction whose id starts with `prefix` (4+ characters), like git."""
+        from .index import record_files
+
         prefix = prefix.strip().lower()
         if len(prefix) < MIN_PREFIX:
             raise msg.prefix_too_short(prefix)
-        matches = [p for p in self.interaction_files() if p.stem.startswith(prefix)]
+        matches = [Path(p) for p in record_files(self.dir("interaction"), KIND_DEPTHS["interaction"], prefix)]
         if not matches:
             raise msg.no_interaction(prefix)
         if len({p.stem for p in matches}) > 1:
@@ -243,6 +292,7 @@ class Store:
     def save_interaction(self, record: Record, new: bool = False) -> Path:
         """Write an interaction where its dates say; an edit that moves it removes the old file."""
         path = self.interaction_path(record)
+        self._interaction_stems = None
         atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
         self.written.append(path)
         old = record.path
@@ -266,6 +316,7 @@ class Store:
         return written
 
     def delete_interaction(self, record: Record) -> None:
+        self._interaction_stems = None
         os.unlink(record.path)
         self.written.append(Path(record.path))
 

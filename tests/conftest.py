@@ -23,6 +23,7 @@ def fixed_env(monkeypatch):
     monkeypatch.setenv("INTERACT_USER", "alice")
     monkeypatch.delenv("INTERACT_DIR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.delenv("INTERACT_NO_CACHE", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", "/nonexistent-interact-test-config")
 
 

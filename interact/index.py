@@ -1,0 +1,703 @@
+"""A derived index of the record files, so that reading 100,000 of them stays fast.
+
+The YAML files are the truth. The index (`.cache/index.sqlite`, never committed) keeps what
+parsing each file gave: the record, or the problem that made the file invalid, so the same
+warning is repeated without parsing it again. It is an accelerator only: deleting it changes
+no output, a damaged one is rebuilt silently, and every read checks it against the files:
+
+- `find -cnewer` (C speed, in a child process while this one loads the index; a Python walk
+  where there is no `find`) lists every file and folder whose status changed (its ctime)
+  since the last check. Writing to a file, creating, renaming or deleting one in a folder,
+  chmod and utime all set the ctime to the present, and nothing can set it back, so an
+  editor's save, a `git pull` or a copy that keeps old mtimes is always seen.
+- A changed folder is listed again (names and inode numbers): files that appeared, vanished
+  or were replaced are found there. Only changed and new files are parsed again.
+- A check starts from the file system's own clock, read just before the previous check
+  began, less a margin: a change made during a check, or within the clock's granularity,
+  is looked at again by the next one.
+
+Concurrency: SQLite's locking (write-ahead log) keeps the file whole; a process writes its
+update only if no other process wrote since it read, and otherwise just uses its result.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import io
+import os
+import pickle
+import stat
+from pathlib import Path
+
+from .model import Record
+
+INDEX_NAME = "index.sqlite"
+FORMAT = 3  # bump when what is stored changes
+MARGIN_NS = 2_000_000_000  # covers coarse file-system clocks (2 s on FAT) and in-flight writes
+FIND = "find"
+FIND_FROM = 1000  # files: below this a walk in Python is quicker than starting `find`
+PARSE_APART_FROM = 2000  # files to parse: from this many, forked processes share the work
+FREEZE_FROM = 10000  # records loaded: from this many, the cyclic collector leaves them out
+RECORD_SUFFIX = ".yaml"
+
+
+class Tree:
+    """A folder of record files: `depth` folder levels lie between `top` and the files."""
+
+    def __init__(self, name: str, top: Path, depth: int, fingerprint: str, parse):
+        self.name = name                # its key in the index: interactions, contacts, accounts
+        self.top = top
+        self.depth = depth              # 2 for interactions/YYYY/MM/, 0 for contacts/
+        self.fingerprint = fingerprint  # what parsing and checking a file depend on (code, configuration)
+        self.parse = parse              # (bytes, path) -> (record, None) or (None, problem)
+
+
+class IndexUnavailable(Exception):
+    """The index cannot be used here (no writable .cache folder, locked too long...)."""
+
+
+def fingerprint(config: dict | None) -> str:
+    """What a file's result depends on besides its bytes: this code, libyaml, the configuration
+    (a stored result made with another of them is not used)."""
+    import hashlib
+
+    import yaml
+
+    from . import __version__, model
+
+    here = Path(__file__).parent
+    code = [(info.st_size, info.st_mtime_ns) for info in (os.stat(here / n) for n in ("model.py", "store.py", "index.py"))]
+    parts = (FORMAT, __version__, yaml.__version__, model.RecordLoader.__mro__[1].__name__, code, config)
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+# --- walking the files (shared with reading them without the index) -------------------
+
+def is_record_name(name: str) -> bool:
+    return name.endswith(RECORD_SUFFIX) and not name.startswith(".")
+
+
+def subfolders(path: str) -> list[os.DirEntry]:
+    """The folders in `path` that hold records (hidden ones skipped), by name."""
+    with os.scandir(path) as entries:
+        return sorted((e for e in entries if not e.name.startswith(".") and e.is_dir()), key=lambda e: e.name)
+
+
+def record_names(top: Path, depth: int):
+    """(folder, its record file names, sorted) for each folder `depth` levels under `top`
+    (YYYY/MM for interactions), in walk order: names only, which is quick to list."""
+    def walk(path: str, level: int):
+        if level < depth:
+            for entry in subfolders(path):
+                yield from walk(entry.path, level + 1)
+        else:
+            names = os.listdir(path)
+            names.sort()
+            # is_record_name, inline: this runs for every file of the store
+            yield path, [name for name in names if name.endswith(RECORD_SUFFIX) and not name.startswith(".")]
+
+    top = os.fspath(top)
+    if os.path.isdir(top):
+        yield from walk(top, 0)
+
+
+def record_files(top: Path, depth: int, stem_prefix: str = ""):
+    """Paths (str) of the record files under `top` whose name starts with `stem_prefix`."""
+    for folder, names in record_names(top, depth):
+        for name in names:
+            if name.startswith(stem_prefix) and name[: -len(RECORD_SUFFIX)].startswith(stem_prefix):
+                yield os.path.join(folder, name)
+
+
+def _listing(path: str, leaf: bool) -> dict[str, int]:
+    """{name: inode} of a folder's record files (leaf) or of its subfolders."""
+    if not leaf:
+        return {e.name: e.inode() for e in subfolders(path)}
+    with os.scandir(path) as entries:
+        return {e.name: e.inode() for e in entries if is_record_name(e.name)}
+
+
+# --- what the index stores ------------------------------------------------------------
+
+class _SafeUnpickler(pickle.Unpickler):
+    """Builds only records and what a safe YAML load can give: a planted cache file cannot run code."""
+
+    def find_class(self, module, name):
+        import datetime
+
+        allowed = {(Record.__module__, Record.__qualname__): Record,
+                   **{("datetime", cls.__name__): cls for cls in
+                      (datetime.datetime, datetime.date, datetime.timedelta, datetime.timezone)}}
+        try:
+            return allowed[module, name]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not expected in the index") from None
+
+
+def _loads(blob: bytes):
+    return _SafeUnpickler(io.BytesIO(blob)).load()
+
+
+def _dumps(value) -> bytes:
+    import copyreg
+
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    # A record is stored as its fields alone (its path is set on the way out): quicker to load.
+    pickler.dispatch_table = {Record: lambda record: (copyreg.__newobj__, (Record,), None, None, iter(record.items()))}
+    pickler.dump(value)
+    return buffer.getvalue()
+
+
+def _shared(value, seen: dict):
+    """`value` with equal strings made one object: smaller in memory, and pickled once."""
+    kind = type(value)
+    if kind is str:
+        return seen.setdefault(value, value)
+    if kind is list:
+        return [_shared(v, seen) for v in value]
+    if kind is dict:
+        return {_shared(k, seen): _shared(v, seen) for k, v in value.items()}
+    return value
+
+
+def _share_strings(record: Record, seen: dict) -> None:
+    share = seen.setdefault  # keys and most values are str: shared without a call of _shared
+    items = [(share(k, k), share(v, v) if type(v) is str else _shared(v, seen)) for k, v in record.items()]
+    record.clear()
+    record.update(items)
+
+
+@contextlib.contextmanager
+def _gc_paused():
+    """Loading 100,000 records makes a million objects, which the cyclic collector would
+    scan again and again as they are made: it waits."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _set_paths(records: list[Record], names: dict[int, str], folder: str) -> None:
+    """Give records read from the index the path of their file in `folder`."""
+    prefix = os.path.join(folder, "")
+    # `_path` is set directly, as a str: model.Record makes it a Path when first asked for
+    for record in records:
+        record._path = f"{prefix}{record['id']}{RECORD_SUFFIX}"
+    for position, name in names.items():
+        records[position]._path = prefix + name
+
+
+class _Folder:
+    """One folder as the index knows it.
+
+    `entries` is {name: inode} of its record files (a leaf folder) or of its subfolders; a
+    leaf folder's are read from the index only when it changed. A leaf folder also has its
+    files' results: as stored, `records` (the valid ones, by file name, without their path),
+    `names` ({position: file name} for the records whose file is not `<id>.yaml`) and
+    `problems` ([(name, problem)] for the other files); or, once changed in this run, `items`:
+    {name: (record, None) or (None, problem)}. A problem that is an OSError (the file could
+    not be read) is not stored: that file is read again each time.
+    """
+
+    __slots__ = ("leaf", "entries", "stored", "problems", "items")
+
+    def __init__(self, leaf: bool, entries=None, stored=None, problems=()):
+        self.leaf = leaf
+        self.entries = entries
+        self.stored = stored or ([], {})
+        self.problems = list(problems)
+        self.items = None
+
+    def records(self) -> tuple[list[Record], dict[int, str]]:
+        """The valid records, and the file names that are not `<id>.yaml`, by position."""
+        if self.items is None:
+            return self.stored
+        records, names = [], {}
+        for name, (record, _) in sorted(self.items.items()):
+            if record is not None:
+                if name != f"{record['id']}{RECORD_SUFFIX}":
+                    names[len(records)] = name
+                records.append(record)
+        return records, names
+
+    def problem_items(self) -> list[tuple[str, object]]:
+        if self.items is None:
+            return self.problems
+        return [(name, problem) for name, (record, problem) in sorted(self.items.items()) if record is None]
+
+    def all_items(self) -> dict:
+        if self.items is None:
+            records, names = self.stored
+            self.items = {names.get(i) or f"{record['id']}{RECORD_SUFFIX}": (record, None)
+                          for i, record in enumerate(records)}
+            self.items.update((name, (None, problem)) for name, problem in self.problems)
+        return self.items
+
+    def row(self) -> tuple[int, bytes, bytes | None, bytes | None]:
+        """(files, entries, records, problems) as stored."""
+        if not self.leaf:
+            return 0, _dumps(self.entries), None, None
+        problems = [(name, problem if isinstance(problem, str) else None) for name, problem in self.problem_items()]
+        return len(self.entries), _dumps(self.entries), _dumps(self.records()), _dumps(problems)
+
+
+# --- the index --------------------------------------------------------------------------
+
+def _depth(rel: str) -> int:
+    return rel.count("/") + 1 if rel else 0
+
+
+def _join(rel: str, name: str) -> str:
+    return f"{rel}/{name}" if rel else name
+
+
+class Index:
+    """The index file of one store, in its `.cache` folder."""
+
+    def __init__(self, cache_dir: Path):
+        self.cache_dir = Path(cache_dir)
+        self.path = self.cache_dir / INDEX_NAME
+        self._connection = None  # one for the life of the store: closing checkpoints the log
+
+    def load(self, tree: Tree) -> tuple[list[Record], list[tuple[str, str]], list[str]]:
+        """The tree's valid records and its files' problems, in walk order, as parsing every
+        file would give them: (records, [(path, problem)], the stem of every file's name).
+        """
+        import sqlite3
+
+        if not os.path.isdir(tree.top):
+            return [], [], []
+        for _ in range(2):
+            try:
+                with _gc_paused():
+                    loaded = _Load(self, tree).run()
+            except sqlite3.OperationalError as error:  # locked too long, read-only: no damage
+                raise IndexUnavailable(str(error)) from None
+            except (sqlite3.DatabaseError, _Damaged):
+                self.discard()
+                continue
+            if len(loaded[0]) >= FREEZE_FROM:
+                # they live as long as the process: leave them out of the collector's scans
+                # (reference counting still frees them)
+                gc.freeze()
+            return loaded
+        raise IndexUnavailable("the index could not be rebuilt")
+
+    def connection(self):
+        if self._connection is None:
+            self._connection = self._connect()
+        return self._connection
+
+    def _connect(self):
+        import sqlite3
+
+        try:
+            self.cache_dir.mkdir(exist_ok=True)
+        except OSError as error:
+            raise IndexUnavailable(str(error)) from None
+        connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            if connection.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+                self._create(connection)
+            connection.execute("PRAGMA synchronous = NORMAL")  # a crash loses at most the last update
+            # a process that ends without closing leaves the log to be read by the next: keep it short
+            connection.execute("PRAGMA wal_autocheckpoint = 64")
+            connection.execute("PRAGMA journal_size_limit = 8388608")
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    @staticmethod
+    def _create(connection) -> None:
+        # A folder's records are about 1 MB: large pages read them quicker. Set first: set
+        # after other pragmas, SQLite held a whole transaction's pages in memory.
+        connection.execute("PRAGMA page_size = 65536")
+        connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
+        connection.execute("BEGIN IMMEDIATE")
+        if connection.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
+            connection.execute("DROP TABLE IF EXISTS trees")
+            connection.execute("DROP TABLE IF EXISTS folders")
+            connection.execute("CREATE TABLE trees (name TEXT PRIMARY KEY, fingerprint TEXT, ino INTEGER, "
+                               "clock INTEGER, generation INTEGER)")
+            connection.execute("CREATE TABLE folders (tree TEXT, folder TEXT, files INTEGER, entries BLOB, "
+                               "records BLOB, problems BLOB, PRIMARY KEY (tree, folder))")
+            connection.execute(f"PRAGMA user_version = {FORMAT}")
+        connection.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._connection is not None:
+            self._connection.close()
+            self._connection = None
+
+    def discard(self) -> None:
+        """Remove a damaged index: the next read rebuilds it from the files."""
+        self.close()
+        for suffix in ("", "-wal", "-shm"):
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(f"{self.path}{suffix}")
+
+
+class _Damaged(Exception):
+    """What the index holds cannot be read back."""
+
+
+class _Load:
+    """One read of a tree through the index, and the update it brings."""
+
+    def __init__(self, index: Index, tree: Tree):
+        self.index = index
+        self.tree = tree
+        self.top = os.fspath(tree.top)
+        self.connection = index.connection()
+        self.folders: dict[str, _Folder] = {}
+        self.dirty: set[str] = set()     # folders to write
+        self.removed: set[str] = set()   # folders to delete
+        self.walked: set[str] = set()    # folders read in full in this run
+        self.to_parse: list[tuple[str, str]] = []  # (folder, file name), by folder
+
+    def run(self) -> tuple[list[Record], list[tuple[str, str]], list[str]]:
+        connection = self.connection
+        try:
+            with _ClockFile(self.index.cache_dir) as clock:
+                connection.execute("BEGIN")  # one snapshot for all that is read
+                row = connection.execute("SELECT fingerprint, ino, clock, generation FROM trees WHERE name = ?",
+                                         (self.tree.name,)).fetchone()
+                top_ino = os.stat(self.top).st_ino
+                if row is not None and row[:2] == (self.tree.fingerprint, top_ino) and row[2] <= clock.now:
+                    (files,) = connection.execute("SELECT total(files) FROM folders WHERE tree = ?",
+                                                  (self.tree.name,)).fetchone()
+                    changes = _ChangeScan(self.top, self.tree.depth + 1, row[2] - MARGIN_NS, clock.path,
+                                          use_find=files >= FIND_FROM)
+                    self._read_folders()
+                    changed = changes.result()
+                    self._update(changed)
+                    self._parse()
+                    connection.execute("COMMIT")
+                    if changed:  # even when no file differs: the clock moves on
+                        self._write(clock.now, row[3], top_ino, rebuilt=False)
+                else:  # new, made for other code or another configuration, or the clock went back
+                    connection.execute("COMMIT")
+                    self._walk("", self.top)
+                    self._parse()
+                    self._write(clock.now, row[3] if row else None, top_ino, rebuilt=True)
+            return self._result()
+        finally:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+
+    # reading the index ----------------------------------------------------------------
+
+    def _read_folders(self) -> None:
+        rows = self.connection.execute(
+            "SELECT folder, CASE WHEN records IS NULL THEN entries END, records, problems FROM folders "
+            "WHERE tree = ?", (self.tree.name,))
+        try:
+            for rel, entries, records, problems in rows:
+                if records is None:
+                    self.folders[rel] = _Folder(False, _loads(entries))
+                else:
+                    stored = _loads(records)
+                    _set_paths(*stored, self._folder_path(rel))  # now, while `find` runs
+                    self.folders[rel] = _Folder(True, None, stored, _loads(problems))
+        except Exception as error:  # whatever unpickling garbage raises
+            raise _Damaged(error) from None
+
+    def _entries(self, rel: str) -> dict[str, int]:
+        """A leaf folder's entries, read when needed, in the same snapshot as the rest."""
+        folder = self.folders[rel]
+        if folder.entries is None:
+            (blob,) = self.connection.execute("SELECT entries FROM folders WHERE tree = ? AND folder = ?",
+                                              (self.tree.name, rel)).fetchone()
+            try:
+                folder.entries = _loads(blob)
+            except Exception as error:
+                raise _Damaged(error) from None
+        return folder.entries
+
+    # bringing it up to date -------------------------------------------------------------
+
+    def _folder_path(self, rel: str) -> str:
+        return os.path.join(self.top, *rel.split("/")) if rel else self.top
+
+    def _update(self, changed: list[str]) -> None:
+        depth = self.tree.depth
+        changed_folders, changed_files = [], {}
+        for rel in changed:
+            parts = rel.split("/") if rel else []
+            if any(part.startswith(".") for part in parts):
+                continue  # a temporary file of an atomic write, or a hidden folder
+            if len(parts) > depth:
+                if is_record_name(parts[-1]):
+                    changed_files.setdefault("/".join(parts[:-1]), set()).add(parts[-1])
+            else:
+                changed_folders.append(rel)
+        for rel in sorted(changed_folders, key=_depth):  # parents first
+            if rel in self.folders and rel not in self.walked:
+                self._relist(rel, changed_files)
+        for rel, names in sorted(changed_files.items()):
+            if rel in self.folders and rel not in self.walked:
+                self._reread(rel, names)
+
+    def _relist(self, rel: str, changed_files: dict) -> None:
+        """A changed folder: what appeared in it, vanished or was replaced."""
+        folder = self.folders[rel]
+        try:
+            now = _listing(self._folder_path(rel), folder.leaf)
+        except (FileNotFoundError, NotADirectoryError):
+            return  # gone: its parent changed too, and drops it
+        before = self._entries(rel) if folder.leaf else folder.entries
+        if now == before:
+            return
+        folder.entries = now
+        self.dirty.add(rel)
+        if folder.leaf:
+            items = folder.all_items()
+            for name in before.keys() - now.keys():
+                items.pop(name, None)
+            changed_files.setdefault(rel, set()).update(name for name, ino in now.items() if before.get(name) != ino)
+            return
+        for name, ino in before.items():
+            if now.get(name) != ino:
+                self._drop(_join(rel, name))
+        for name, ino in now.items():
+            if before.get(name) != ino:
+                self._walk(_join(rel, name), os.path.join(self._folder_path(rel), name))
+
+    def _reread(self, rel: str, names: set[str]) -> None:
+        entries = self._entries(rel)
+        self.folders[rel].all_items()
+        for name in sorted(names):
+            path = os.path.join(self._folder_path(rel), name)
+            if name not in entries:
+                try:
+                    entries[name] = os.lstat(path).st_ino
+                except FileNotFoundError:
+                    continue
+                self.dirty.add(rel)
+            self.to_parse.append((rel, name))
+
+    def _drop(self, rel: str) -> None:
+        for key in [k for k in self.folders if k == rel or k.startswith(rel + "/")]:
+            del self.folders[key]
+            self.dirty.discard(key)
+            self.removed.add(key)
+
+    def _walk(self, rel: str, path: str) -> None:
+        """Read a folder in full: every file under it is parsed."""
+        leaf = _depth(rel) == self.tree.depth
+        try:
+            entries = _listing(path, leaf)
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        folder = self.folders[rel] = _Folder(leaf, entries)
+        self.walked.add(rel)
+        self.dirty.add(rel)
+        if leaf:
+            folder.items = {}
+            self.to_parse += [(rel, name) for name in sorted(entries)]
+            return
+        for name in sorted(entries):
+            self._walk(_join(rel, name), os.path.join(path, name))
+
+    def _parse(self) -> None:
+        """Parse the files that are new or changed, into their folders' items."""
+        jobs = self.to_parse
+        parts = min(os.cpu_count() or 1, 4) if len(jobs) >= PARSE_APART_FROM and hasattr(os, "fork") else 1
+        size = max(1, -(-len(jobs) // parts))
+        chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
+        helpers = [_Helper(self, chunk) for chunk in chunks[1:]]
+        results = self._read_all(chunks[0]) if chunks else []
+        for helper, chunk in zip(helpers, chunks[1:]):
+            results += helper.results() or self._read_all(chunk)
+        for (rel, name), item in zip(jobs, results):
+            items = self.folders[rel].items
+            if items.get(name) != item:
+                items[name] = item
+                self.dirty.add(rel)
+        self.to_parse = []
+
+    def _read_all(self, jobs: list[tuple[str, str]]) -> list[tuple[Record | None, object]]:
+        results, seen, last = [], {}, None
+        for rel, name in jobs:
+            if rel != last:  # strings are shared within a folder
+                seen, last, folder = {}, rel, self._folder_path(rel)
+            results.append(self._read(os.path.join(folder, name), seen))
+        return results
+
+    def _read(self, path: str, seen: dict) -> tuple[Record | None, object]:
+        """(record, None) or (None, problem); the problem is the OSError when unreadable."""
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError as error:
+            return None, error
+        record, problem = self.tree.parse(data, path)
+        if record is not None:
+            record.path = None  # set on the way out
+            _share_strings(record, seen)
+        return record, problem
+
+    # writing it ----------------------------------------------------------------------
+
+    def _write(self, clock: int, generation, top_ino: int, rebuilt: bool) -> None:
+        """Store the update, unless another process wrote since this one read."""
+        connection, name = self.connection, self.tree.name
+        connection.execute("BEGIN IMMEDIATE")
+        row = connection.execute("SELECT generation FROM trees WHERE name = ?", (name,)).fetchone()
+        if (row[0] if row else None) != generation:
+            connection.execute("ROLLBACK")  # its result is as good as this one
+            return
+        if rebuilt:
+            connection.execute("DELETE FROM folders WHERE tree = ?", (name,))
+        connection.executemany("DELETE FROM folders WHERE tree = ? AND folder = ?",
+                               [(name, rel) for rel in self.removed])
+        for rel in sorted(self.dirty):
+            connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?, ?)",
+                               (name, rel, *self.folders[rel].row()))
+        connection.execute("INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?, ?)",
+                           (name, self.tree.fingerprint, top_ino, clock, (generation or 0) + 1))
+        connection.execute("COMMIT")
+
+    # the result ----------------------------------------------------------------------
+
+    def _result(self) -> tuple[list[Record], list[tuple[str, str]], list[str]]:
+        records, problems, stems = [], [], []
+        end = -len(RECORD_SUFFIX)
+        for rel in sorted((rel for rel, folder in self.folders.items() if folder.leaf), key=lambda r: r.split("/")):
+            folder = self.folders[rel]
+            prefix = self._folder_path(rel)
+            self._retry_unreadable(rel, folder)
+            found, names = folder.records()
+            if folder.items is not None:  # else done on reading
+                _set_paths(found, names, prefix)
+            records += found
+            stems += [record["id"] for record in found]
+            for position, name in names.items():
+                stems[len(stems) - len(found) + position] = name[:end]
+            for name, problem in folder.problem_items():
+                problems.append((os.path.join(prefix, name), str(problem)))
+                stems.append(name[:end])
+        return records, problems, stems
+
+    def _retry_unreadable(self, rel: str, folder: _Folder) -> None:
+        """Files that could not be read last time are read again (their error is not kept)."""
+        if all(isinstance(problem, str) for _, problem in folder.problem_items()):
+            return
+        items = folder.all_items()
+        for name, (record, problem) in list(items.items()):
+            if record is None and not isinstance(problem, str):
+                items[name] = self._read(os.path.join(self._folder_path(rel), name), {})
+
+
+class _Helper:
+    """A forked process that parses a share of the files (of a cold start, or a big pull)
+    and sends back what it found; None from `results` when it failed."""
+
+    def __init__(self, load: _Load, jobs: list[tuple[str, str]]):
+        reader, writer = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # the helper: never returns
+            code = 1
+            try:
+                os.close(reader)
+                results = [(record, problem if isinstance(problem, str) else None,
+                            None if isinstance(problem, str) or problem is None else str(problem))
+                           for record, problem in load._read_all(jobs)]
+                with open(writer, "wb") as pipe:
+                    pipe.write(_dumps(results))
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self.reader = reader
+
+    def results(self) -> list[tuple[Record | None, object]] | None:
+        with open(self.reader, "rb") as pipe:
+            blob = pipe.read()
+        _, status = os.waitpid(self.pid, 0)
+        try:
+            found = _loads(blob) if status == 0 else None
+        except Exception:  # whatever unpickling a torn message raises: parsed here instead
+            found = None
+        # an unreadable file's error comes back as its text: it is not kept in the index anyway
+        return found and [(record, OSError(unreadable) if unreadable else problem) for record, problem, unreadable in found]
+
+
+# --- what changed since the last check --------------------------------------------------
+
+class _ClockFile:
+    """A scratch file in the cache folder: its mtime is the file system's clock now, and it
+    then serves `find -cnewer` as the time of the last check."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+
+    def __enter__(self):
+        import tempfile
+
+        try:
+            fd, self.path = tempfile.mkstemp(dir=self.folder, prefix="clock-")
+        except OSError as error:
+            raise IndexUnavailable(str(error)) from None
+        try:
+            self.now = os.fstat(fd).st_mtime_ns
+        finally:
+            os.close(fd)
+        return self
+
+    def __exit__(self, *exc):
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(self.path)
+
+
+class _ChangeScan:
+    """The paths under `top` (relative, '' for top itself) whose ctime is later than `since`,
+    down to `levels` below top. With `use_find`, `find` runs in a child process while this
+    one goes on; a Python walk does the same where there is no `find`, or for few files."""
+
+    def __init__(self, top: str, levels: int, since: int, reference: str, use_find: bool):
+        self.top, self.levels, self.since = os.path.abspath(top), levels, since
+        self.process = None
+        if use_find:
+            import subprocess
+
+            os.utime(reference, ns=(since, since))
+            with contextlib.suppress(OSError):
+                self.process = subprocess.Popen(
+                    [FIND, "-L", self.top, "-maxdepth", str(levels), "-cnewer", reference, "-print0"],
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def result(self) -> list[str]:
+        if self.process is not None:
+            output, _ = self.process.communicate()
+            if self.process.returncode == 0:
+                start = len(os.fsencode(self.top)) + 1
+                return [os.fsdecode(path[start:]) for path in output.split(b"\0") if path]
+        return _changed_by_walk(self.top, self.levels, self.since)
+
+
+def _changed_by_walk(top: str, levels: int, since: int) -> list[str]:
+    """What `find -L top -maxdepth levels -cnewer` lists, in Python."""
+    changed, pending = [], [("", top, 0)]
+    while pending:
+        rel, path, level = pending.pop()
+        try:
+            info = os.stat(path)
+        except OSError:
+            changed.append(rel)  # vanished, or a broken link: looked at again
+            continue
+        if info.st_ctime_ns > since:
+            changed.append(rel)
+        if level < levels and stat.S_ISDIR(info.st_mode):
+            try:
+                with os.scandir(path) as entries:
+                    pending += [(_join(rel, e.name), e.path, level + 1) for e in entries]
+            except FileNotFoundError:
+                changed.append(rel)
+    return changed

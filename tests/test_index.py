@@ -1,0 +1,304 @@
+"""The index in .cache/: an accelerator only. Every read gives what parsing every file gives."""
+
+import os
+import pickle
+import shutil
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import Run
+from interact import index
+from interact.store import Store
+
+LISTINGS = [
+    ("list", "--everyone", "--status", "all", "--format", "json"),
+    ("list", "--everyone", "--status", "missed"),
+    ("list", "--count", "--everyone"),
+    ("search", "renewal"),
+    ("today", "--everyone"),
+    ("show", "abw0", "--format", "json"),
+    ("contact", "list", "--format", "json"),
+    ("account", "list", "--format", "json"),
+]
+
+
+@pytest.fixture(params=["python", "find", "no-find", "forked"])
+def walker(request, monkeypatch):
+    """How changes are found: a Python walk (small stores), `find`, or the walk where there is
+    no `find`; and how files are parsed: here, or shared with forked processes (big stores)."""
+    if request.param != "python":
+        monkeypatch.setattr(index, "FIND_FROM", 0)
+    if request.param == "no-find":
+        monkeypatch.setattr(index, "FIND", "/nonexistent/find")
+    if request.param == "forked":
+        monkeypatch.setattr(index, "PARSE_APART_FROM", 0)
+    return request.param
+
+
+@pytest.fixture
+def store(demo) -> Path:
+    """The demo store with a second month, a file that does not parse, one that is no valid
+    interaction, and a folder where a file should be."""
+    month = demo / "interactions" / "2026" / "11"
+    october = demo / "interactions" / "2026" / "10"
+    october.mkdir()
+    text = (month / "abw0xgqwfy.yaml").read_text()
+    (october / "ab00000001.yaml").write_text(text.replace("abw0xgqwfy", "ab00000001").replace("2026-11-03", "2026-10-03"))
+    (month / "zz00000001.yaml").write_text("id: zz00000001\ntype: [not, closed\n")
+    (month / "zz00000002.yaml").write_text("id: zz00000002\ntype: carrier-pigeon\n")
+    (month / "zz00000003.yaml").mkdir()
+    (demo / "contacts" / "broken.yaml").write_text("name: No Id\n")
+    return demo
+
+
+def view(root: Path, cache: bool = True):
+    """Everything read from the store: records with their paths, and the warnings."""
+    store = Store(root, cache=cache)
+    interactions = [(str(r.path), dict(r)) for r in store.interactions()]
+    contacts = {k: (str(r.path), dict(r)) for k, r in store.contacts().items()}
+    accounts = {k: (str(r.path), dict(r)) for k, r in store.accounts().items()}
+    return interactions, contacts, accounts, store.warnings, sorted(store.interaction_ids())
+
+
+def index_file(root: Path) -> Path:
+    return root / ".cache" / index.INDEX_NAME
+
+
+def last_checked_before(root: Path, path: Path) -> None:
+    """Make the index's last check look as if it happened just before `path` last changed."""
+    with sqlite3.connect(index_file(root)) as connection:
+        connection.execute("UPDATE trees SET clock = ?", (os.stat(path).st_ctime_ns - 1,))
+
+
+def settle(root: Path, monkeypatch) -> None:
+    """Make the index's last check look as if it happened after every change so far (and
+    without the margin): a read then has nothing to look at again."""
+    monkeypatch.setattr(index, "MARGIN_NS", 0)
+    newest = max((p for p in root.rglob("*") if ".cache" not in p.parts), key=lambda p: os.stat(p).st_ctime_ns)
+    with sqlite3.connect(index_file(root)) as connection:
+        connection.execute("UPDATE trees SET clock = ?", (os.stat(newest).st_ctime_ns,))
+
+
+def count_parses(monkeypatch) -> list:
+    parsed = []
+    original = Store.parse_data
+
+    def counting(self, data, path, kind):
+        parsed.append(os.path.basename(path))
+        return original(self, data, path, kind)
+
+    monkeypatch.setattr(Store, "parse_data", counting)
+    return parsed
+
+
+def test_same_records_and_warnings_with_and_without_the_index(store, walker):
+    expected = view(store, cache=False)
+    assert len(expected[0]) == 15 and len(expected[3]) == 4
+    assert not index_file(store).exists()
+    assert view(store) == expected  # built
+    assert index_file(store).exists()
+    assert view(store) == expected  # read back
+
+
+def test_listings_are_identical_with_and_without_the_index(store, walker):
+    run = Run(store)
+    for args in LISTINGS:
+        uncached = run.ok("--no-cache", *args)
+        for _ in range(2):  # building the index, then reading it
+            cached = run.ok(*args)
+            assert (cached.stdout, cached.stderr) == (uncached.stdout, uncached.stderr), args
+        if args[0] == "list":
+            assert "skipped interactions/2026/11/zz00000001.yaml: does not parse" in cached.stderr
+
+
+def test_warnings_are_repeated_from_the_index_without_parsing_again(store, monkeypatch):
+    expected = view(store, cache=False)
+    view(store)
+    settle(store, monkeypatch)
+    parsed = count_parses(monkeypatch)
+    assert view(store) == expected
+    assert [w for w in expected[3] if "does not parse" in w] and parsed == []
+
+
+def test_edit_in_place_with_the_same_size_and_the_old_mtime_is_seen(store, walker, monkeypatch):
+    view(store)
+    path = store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml"
+    before = os.stat(path)
+    text = path.read_text()
+    with open(path, "r+") as handle:  # in place: the folder does not change
+        handle.write(text.replace("Quarterly review", "Quarterly REVIEW"))
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size and os.stat(path).st_mtime_ns == before.st_mtime_ns
+    monkeypatch.setattr(index, "MARGIN_NS", 0)
+    last_checked_before(store, path)
+    interactions = view(store)[0]
+    assert [r["note"] for _, r in interactions if r["id"] == "abw0xgqwfy"] == ["Quarterly REVIEW on site"]
+    assert view(store) == view(store, cache=False)
+
+
+def test_a_file_that_turns_invalid_and_back_is_seen(store, walker):
+    path = store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml"
+    good = path.read_text()
+    view(store)
+    path.write_text(good.replace("type: visit", "type: nope"))
+    interactions, _, _, warnings, _ = view(store)
+    assert "abw0xgqwfy" not in {r["id"] for _, r in interactions}
+    assert any("abw0xgqwfy.yaml: type 'nope'" in w for w in warnings)
+    path.write_text(good)
+    assert view(store) == view(store, cache=False)
+
+
+def test_deleted_file_and_folder_are_seen(store, walker):
+    view(store)
+    os.unlink(store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml")
+    shutil.rmtree(store / "interactions" / "2026" / "10")
+    os.unlink(store / "contacts" / "broken.yaml")
+    interactions, _, _, warnings, _ = view(store)
+    assert {"abw0xgqwfy", "ab00000001"}.isdisjoint(r["id"] for _, r in interactions)
+    assert not any("broken.yaml" in w for w in warnings)
+    assert view(store) == view(store, cache=False)
+
+
+def test_files_and_folders_that_appear_as_from_a_pull_are_seen(store, walker, tmp_path):
+    view(store)
+    source = store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml"
+    elsewhere = tmp_path / "pulled" / "2025" / "01"
+    elsewhere.mkdir(parents=True)
+    (elsewhere / "ab00000002.yaml").write_text(source.read_text().replace("abw0xgqwfy", "ab00000002"))
+    os.utime(elsewhere / "ab00000002.yaml", ns=(0, 0))  # an old mtime, kept by the copies below
+    shutil.copytree(tmp_path / "pulled" / "2025", store / "interactions" / "2025")
+    shutil.copy2(elsewhere / "ab00000002.yaml", store / "interactions" / "2026" / "10" / "ab00000003.yaml")
+    interactions = view(store)[0]
+    assert {"ab00000002"} <= {r["id"] for _, r in interactions}
+    assert [p for p, r in interactions if r["id"] == "ab00000002"][-1].endswith("2026/10/ab00000003.yaml")
+    assert view(store) == view(store, cache=False)
+
+
+def test_a_folder_replaced_by_another_is_read_again(store, walker, tmp_path):
+    view(store)
+    october = store / "interactions" / "2026" / "10"
+    replacement = tmp_path / "10"
+    shutil.copytree(october, replacement)
+    text = (replacement / "ab00000001.yaml").read_text()
+    (replacement / "ab00000001.yaml").write_text(text.replace("Quarterly review", "Replaced review"))
+    shutil.rmtree(october)
+    os.rename(replacement, october)
+    interactions = view(store)[0]
+    assert [r["note"] for _, r in interactions if r["id"] == "ab00000001"] == ["Replaced review on site"]
+
+
+def test_writes_by_our_commands_are_seen(store, walker):
+    run = Run(store)
+    run.ok("list", "--everyone")
+    new = run.ok("log", "call", "jane-doe", "Agreed the renewal", "--when", "2026-11-24T15:00").stdout.strip()
+    run.ok("edit", "3xdt", "--note", "Changed by edit")
+    run.ok("delete", "0ac7", "--yes")
+    listed = run.ok("list", "--everyone", "--status", "all", "--format", "ids").stdout.split()
+    assert new in listed and "0ac7hfxanw" not in listed
+    assert listed == run.ok("--no-cache", "list", "--everyone", "--status", "all", "--format", "ids").stdout.split()
+    assert "Changed by edit" in run.ok("show", "3xdt").stdout
+
+
+def test_a_configuration_change_is_applied_to_what_the_index_holds(store):
+    view(store)
+    config = store / "interact.yaml"
+    config.write_text(config.read_text().replace("types: [call,", "types: [carrier-pigeon, call,"))
+    interactions, _, _, warnings, _ = view(store)
+    assert "zz00000002" in {r["id"] for _, r in interactions}
+    assert (interactions, warnings) == view(store, cache=False)[0:4:3]
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "rows", "planted"])
+def test_a_damaged_index_is_rebuilt_silently(store, damage, tmp_path, monkeypatch):
+    run = Run(store)
+    expected = run.ok("--no-cache", "list", "--everyone", "--status", "all")
+    run.ok("list", "--everyone")
+    settle(store, monkeypatch)
+    path = index_file(store)
+    marker = tmp_path / "ran"
+    if damage in ("garbage", "truncated"):
+        with sqlite3.connect(path) as connection:  # everything into the main file
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        path.write_bytes(b"not an index" * 1000 if damage == "garbage" else path.read_bytes()[:70000])
+    else:
+        class Planted:  # what a stranger's .cache could hold: it must never run
+            def __reduce__(self):
+                return os.system, (f"touch {marker}",)
+
+        blob = pickle.dumps(Planted()) if damage == "planted" else b"\x80\x05garbage"
+        with sqlite3.connect(path) as connection:
+            connection.execute("UPDATE folders SET records = ? WHERE records IS NOT NULL", (blob,))
+    parsed = count_parses(monkeypatch)
+    result = run.ok("list", "--everyone", "--status", "all")
+    assert (result.stdout, result.stderr) == (expected.stdout, expected.stderr)
+    assert not marker.exists()
+    assert "abw0xgqwfy.yaml" in parsed  # read from the files again
+    with sqlite3.connect(path) as connection:  # rebuilt
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert connection.execute("SELECT count(*) FROM trees").fetchone()[0] >= 1
+
+
+def test_clock_going_back_rebuilds(store, monkeypatch):
+    view(store)
+    with sqlite3.connect(index_file(store)) as connection:
+        connection.execute("UPDATE trees SET clock = clock + 3600 * 1000000000")
+    path = store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml"
+    path.write_text(path.read_text().replace("Quarterly review", "Later review"))
+    parsed = count_parses(monkeypatch)
+    assert view(store) == view(store, cache=False)
+    assert "abw0xgqwfy.yaml" in parsed
+
+
+def test_no_cache_option_and_variable_leave_no_index(store):
+    run = Run(store)
+    run.ok("--no-cache", "list", "--everyone")
+    run.ok("list", "--everyone", env={"INTERACT_NO_CACHE": "1"})
+    assert not index_file(store).exists()
+    run.ok("list", "--everyone")
+    assert index_file(store).exists()
+
+
+def test_a_store_where_the_index_cannot_be_written_is_read_without_it(store):
+    (store / ".cache").write_text("a file where the folder should be")
+    assert view(store) == view(store, cache=False)
+
+
+def test_log_reads_neither_the_index_nor_every_contact(store, monkeypatch):
+    run = Run(store)
+    parsed = count_parses(monkeypatch)
+    run.ok("log", "call", "jane-doe", "Quick call")
+    assert parsed == ["jane-doe.yaml"]
+    assert not index_file(store).exists()
+    run.ok("log", "call", "Jane Doe", "By name: every contact is looked at, through the index")
+    assert index_file(store).exists()
+
+
+def test_processes_updating_the_index_at_once_do_not_damage_it(store):
+    view(store)
+    month = store / "interactions" / "2026" / "11"
+    text = (month / "abw0xgqwfy.yaml").read_text()
+    for n in range(30):
+        (month / f"cc{n:08d}.yaml").write_text(text.replace("abw0xgqwfy", f"cc{n:08d}"))
+    probe = f"from interact.store import Store; print(len(Store({str(store)!r}).interactions()))"
+    processes = [subprocess.Popen([sys.executable, "-c", probe], stdout=subprocess.PIPE, text=True) for _ in range(6)]
+    counts = [process.communicate()[0].strip() for process in processes]
+    assert counts == ["45"] * 6
+    assert view(store) == view(store, cache=False)
+    with sqlite3.connect(index_file(store)) as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_ids_known_from_the_index_follow_the_store_s_own_writes(store):
+    reader = Store(store)
+    records = reader.interactions()
+    assert sorted(reader.interaction_ids()) == sorted(Store(store, cache=False).interaction_ids())
+    copy = records[0].__class__({**records[0], "id": "ab00000009"})
+    reader.save_interaction(copy, new=True)
+    assert "ab00000009" in reader.interaction_ids()
+    reader.delete_interaction(records[1])
+    assert records[1]["id"] not in reader.interaction_ids()
+
