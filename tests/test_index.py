@@ -302,3 +302,21 @@ def test_ids_known_from_the_index_follow_the_store_s_own_writes(store):
     reader.delete_interaction(records[1])
     assert records[1]["id"] not in reader.interaction_ids()
 
+
+def test_shortest_prefixes_of_the_rows_shown_are_those_among_all_ids():
+    import random
+
+    from interact.model import ID_ALPHABET, shortest_prefixes
+
+    def by_definition(rid, ids):  # the shortest prefix, of 4 or more, that no other id starts with
+        return next((rid[:n] for n in range(4, len(rid)) if not any(o != rid and o.startswith(rid[:n]) for o in ids)),
+                    rid)
+
+    rng = random.Random(3)
+    ids = ["".join(rng.choice(ID_ALPHABET[:6]) for _ in range(10)) for _ in range(400)]
+    ids += ["abcd000000", "abcd000001", "abce000000", "abc", "abcd"]
+    every = shortest_prefixes(ids)
+    assert every == {rid: by_definition(rid, ids) for rid in ids}
+    assert every["abcd000000"] == "abcd000000" and every["abce000000"] == "abce" and every["abcd"] == "abcd"
+    shown = ids[::7] + ["abcd"]
+    assert shortest_prefixes(ids, wanted=shown) == {rid: every[rid] for rid in shown}

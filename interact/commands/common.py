@@ -89,7 +89,8 @@ def when_cell(record: dict, env) -> str:
 def interaction_view(records: list[dict], env, all_ids=None) -> View:
     """The records as data (with status) and as a table with the shortest unique id prefixes."""
     data = [with_status(r, env) for r in records]
-    prefixes = shortest_prefixes(all_ids if all_ids is not None else [r["id"] for r in records])
+    shown = [r["id"] for r in records]
+    prefixes = shortest_prefixes(all_ids if all_ids is not None else shown, wanted=shown)
     rows = []
     for record in data:
         state = record["status"]

@@ -141,7 +141,7 @@ def _day_text(env, day, assignee) -> str:
         about = summary(upcoming)
         lines.append(f"Next: {local_time(upcoming['when'], env)} {upcoming['type']}"
                      + (f" with {with_whom}" if with_whom else "") + (f": {about}" if about else "")
-                     + f" ({shortest_prefixes(ids)[upcoming['id']]})")
+                     + f" ({shortest_prefixes(ids, wanted=[upcoming['id']])[upcoming['id']]})")
     return "\n".join(lines) + "\n"
 
 
