@@ -195,7 +195,8 @@ def main() -> None:
                      f"{ratio(timing.median, python.median)} | {ratio(timing.median, log_empty.median)} |")
 
     lines += ["", "### Reading: cold (index deleted first) and warm (index up to date)\n",
-              "| command | interactions | cold | warm | warm × python | peak RSS warm |", "|---|---:|---:|---:|---:|---:|"]
+              "| command | interactions | cold | warm | warm × python | peak RSS cold / warm |",
+              "|---|---:|---:|---:|---:|---:|"]
     for size, (root, meta) in stores.items():
         floor = measure([str(PYTHON), "-c", FLOOR[1], str(root)], env, args.cold_runs)
         lines.append(f"| {FLOOR[0]} | {size:,} | {ms(floor.median)} | | | {floor.rss} MB |")
@@ -211,7 +212,7 @@ def main() -> None:
             note = " (failed)" if cold.failed or warm.failed else ""
             cold_ratio = f" ({ratio(cold.median, floor.median)} of the floor)" if label.startswith("probe") else ""
             lines.append(f"| {label}{note} | {size:,} | {ms(cold.median)}{cold_ratio} | {ms(warm.median)} | "
-                         f"{ratio(warm.median, python.median)} | {warm.rss} MB |")
+                         f"{ratio(warm.median, python.median)} | {cold.rss} / {warm.rss} MB |")
         print(f"measured {size:,}", file=sys.stderr, flush=True)
     if missing:
         lines += ["", "Not on this branch yet, so not measured: " + ", ".join(f"`interact {m}`" for m in missing) + "."]

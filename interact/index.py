@@ -276,15 +276,16 @@ class Index:
             try:
                 with _gc_paused():
                     loaded = _Load(self, tree).run()
+                    if len(loaded[0]) >= FREEZE_FROM:
+                        # they live as long as the process: left out of the collector's scans
+                        # from now on (reference counting still frees them); done before the
+                        # collector resumes, or its first pass would go through them all
+                        gc.freeze()
             except sqlite3.OperationalError as error:  # locked too long, read-only: no damage
                 raise IndexUnavailable(str(error)) from None
             except (sqlite3.DatabaseError, _Damaged):
                 self.discard()
                 continue
-            if len(loaded[0]) >= FREEZE_FROM:
-                # they live as long as the process: leave them out of the collector's scans
-                # (reference counting still frees them)
-                gc.freeze()
             return loaded
         raise IndexUnavailable("the index could not be rebuilt")
 
