@@ -55,13 +55,18 @@ def _write(path: Path, record: dict, kind: str) -> None:
     path.write_text(dump(record, kind), encoding="utf-8")
 
 
+def _unique_slug(name: str, n: int, seen: set) -> str:
+    rid = slugify(name)
+    rid = rid if rid not in seen else f"{rid}-{n}"
+    seen.add(rid)
+    return rid
+
+
 def _accounts(rng: random.Random, count: int) -> list[dict]:
     records, seen = [], set()
     for n in range(count):
         name = f"{rng.choice(LAST)} {rng.choice(WORDS).capitalize()} {rng.choice(['Ltd', 'Trust', 'School', 'Group'])}"
-        rid = slugify(name)
-        rid = rid if rid not in seen else f"{rid}-{n}"
-        seen.add(rid)
+        rid = _unique_slug(name, n, seen)
         opportunities = []
         if rng.random() < 0.6:
             opportunities.append({"id": "renewal", "name": "Renewal", "value": rng.randrange(1000, 50000, 500),
@@ -76,9 +81,7 @@ def _contacts(rng: random.Random, count: int, accounts: list[dict]) -> list[dict
     records, seen = [], set()
     for n in range(count):
         name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
-        rid = slugify(name)
-        rid = rid if rid not in seen else f"{rid}-{n}"
-        seen.add(rid)
+        rid = _unique_slug(name, n, seen)
         record = {"id": rid, "name": name, "email": f"{rid}@example.com",
                   "phone": f"+44 113 {rng.randint(100, 999)} {rng.randint(1000, 9999)}"}
         if rng.random() < 0.8:
