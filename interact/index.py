@@ -11,7 +11,8 @@ no output, a damaged one is rebuilt silently, and every read checks it against t
   chmod and utime all set the ctime to the present, and nothing can set it back, so an
   editor's save, a `git pull` or a copy that keeps old mtimes is always seen.
 - A changed folder is listed again (names and inode numbers): files that appeared, vanished
-  or were replaced are found there. Only changed and new files are parsed again.
+  or were replaced are found there. Only changed and new files are parsed again; when there
+  are many (the first read, a big pull), forked helpers share the parsing.
 - A check starts from the file system's own clock, read just before the previous check
   began, less a margin: a change made during a check, or within the clock's granularity,
   is looked at again by the next one.
@@ -512,10 +513,15 @@ class _Load:
         parts = min(os.cpu_count() or 1, 4) if len(jobs) >= PARSE_APART_FROM and hasattr(os, "fork") else 1
         size = max(1, -(-len(jobs) // parts))
         chunks = [jobs[start:start + size] for start in range(0, len(jobs), size)]
-        helpers = [_Helper(self, chunk) for chunk in chunks[1:]]
+        helpers = []
+        for chunk in chunks[1:]:
+            try:
+                helpers.append((_Helper(self, chunk), chunk))
+            except OSError:  # no process to be had: this one parses that share too
+                helpers.append((None, chunk))
         results = self._read_all(chunks[0]) if chunks else []
-        for helper, chunk in zip(helpers, chunks[1:]):
-            results += helper.results() or self._read_all(chunk)
+        for helper, chunk in helpers:
+            results += (helper and helper.results()) or self._read_all(chunk)
         for (rel, name), item in zip(jobs, results):
             items = self.folders[rel].items
             if items.get(name) != item:
@@ -602,7 +608,12 @@ class _Helper:
 
     def __init__(self, load: _Load, jobs: list[tuple[str, str]]):
         reader, writer = os.pipe()
-        self.pid = os.fork()
+        try:
+            self.pid = os.fork()
+        except OSError:
+            os.close(reader)
+            os.close(writer)
+            raise
         if self.pid == 0:  # the helper: never returns
             code = 1
             try:
