@@ -102,6 +102,7 @@ def test_same_records_and_warnings_with_and_without_the_index(store, walker):
     assert view(store) == expected  # built
     assert index_file(store).exists()
     assert view(store) == expected  # read back
+    assert not list((store / ".cache").glob("clock-*"))  # the scratch files are gone
 
 
 def test_listings_are_identical_with_and_without_the_index(store, walker):
