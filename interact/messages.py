@@ -181,7 +181,8 @@ def category_required(categories) -> UserError:
 
 def unknown_user(name, users) -> UserError:
     return UserError(f"'{name}' is not a user of this store. Use one of: {_listed(users)} "
-                     "(the `users` list in interact.yaml).")
+                     "(the `users` list in interact.yaml), with --to, or act as one with --as USER or "
+                     "$INTERACT_USER.")
 
 
 def unknown_rating(name, allowed) -> UserError:
