@@ -195,6 +195,17 @@ def _login_name() -> str:
 pass_env = click.make_pass_decorator(Env)
 
 
+def stacked(*decorators):
+    """One decorator applying several (click options), in the order they are listed."""
+
+    def decorate(func):
+        for decorator in reversed(decorators):
+            func = decorator(func)
+        return func
+
+    return decorate
+
+
 @click.group(cls=LazyGroup, lazy=COMMANDS, package="interact.commands",
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--dir", "dir_option", metavar="PATH", help="The store to use (default: $INTERACT_DIR, then the "

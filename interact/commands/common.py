@@ -6,6 +6,7 @@ import sys
 
 import click
 
+from ..cli import stacked
 from ..model import INTERACTION_KEYS, shortest_prefixes
 from ..query import STATUS_FILTERS, status
 from ..render import FORMATS, View, render
@@ -118,15 +119,6 @@ def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = 
 
 # --- the filters of `list`, shared by every command that selects interactions --------
 
-def _decorator(options):
-    def decorate(func):
-        for option in reversed(options):
-            func = option(func)
-        return func
-
-    return decorate
-
-
 def _whose(everyone: bool) -> list:
     whose = "everyone's" if everyone else "only yours"
     return [
@@ -137,7 +129,7 @@ def _whose(everyone: bool) -> list:
 
 def whose_options(everyone: bool = False):
     """Add --everyone/--mine and --to; `assignee_from_options` reads them."""
-    return _decorator(_whose(everyone))
+    return stacked(*_whose(everyone))
 
 
 def assignee_from_options(env, everyone: bool, to_user: str | None) -> str | None:
@@ -149,7 +141,7 @@ def assignee_from_options(env, everyone: bool, to_user: str | None) -> str | Non
 
 def filter_options(status: str = "outstanding", everyone: bool = False):
     """Add the filters of `list`; `filter_from_options(env, **those)` turns them into a query.Filter."""
-    return _decorator([
+    return stacked(*[
         click.option("--status", type=click.Choice(STATUS_FILTERS), default=status, show_default=True,
                      help="outstanding is open or missed."),
         *_whose(everyone),

@@ -6,47 +6,38 @@ import click
 
 from .. import actions
 from .. import messages as msg
-from ..cli import pass_env, user_errors
+from ..cli import pass_env, stacked, user_errors
 from ..people import parse_pairs
 from .team import commit_option
 
 
-def _people_options(func):
-    for decorator in reversed([
-        click.option("--with", "with_refs", multiple=True, metavar="REF",
-                     help="More people (or accounts) it was with; repeatable."),
-        click.option("--account", "account_refs", multiple=True, metavar="REF",
-                     help="The account it relates to (default: the accounts of its people)."),
-    ]):
-        func = decorator(func)
-    return func
+_people_options = stacked(
+    click.option("--with", "with_refs", multiple=True, metavar="REF",
+                 help="More people (or accounts) it was with; repeatable."),
+    click.option("--account", "account_refs", multiple=True, metavar="REF",
+                 help="The account it relates to (default: the accounts of its people)."),
+)
 
 
-def _detail_options(func):
-    for decorator in reversed([
-        click.option("--duration", metavar="DURATION", help="How long: 30, 30m, 1h30m, 2d."),
-        click.option("--purpose", help="Why: renewal, follow-up, enquiry, or any text."),
-        click.option("--category", help="One of the store's categories (for reports)."),
-        click.option("--rating", "ratings", multiple=True, metavar="NAME=N", help="A 1-5 rating, e.g. interest=4."),
-        click.option("--tag", "tags", multiple=True, help="A tag; repeatable."),
-        click.option("--relates", multiple=True, metavar="KIND:REF", help="A reference such as case:4711."),
-        click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
-                     help="Store extra information on the contact, e.g. country=India."),
-    ]):
-        func = decorator(func)
-    return func
+_detail_options = stacked(
+    click.option("--duration", metavar="DURATION", help="How long: 30, 30m, 1h30m, 2d."),
+    click.option("--purpose", help="Why: renewal, follow-up, enquiry, or any text."),
+    click.option("--category", help="One of the store's categories (for reports)."),
+    click.option("--rating", "ratings", multiple=True, metavar="NAME=N", help="A 1-5 rating, e.g. interest=4."),
+    click.option("--tag", "tags", multiple=True, help="A tag; repeatable."),
+    click.option("--relates", multiple=True, metavar="KIND:REF", help="A reference such as case:4711."),
+    click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE",
+                 help="Store extra information on the contact, e.g. country=India."),
+)
 
 
-def _creation_options(func):
-    for decorator in reversed([
-        click.option("--new", is_flag=True, help="Create the contact WHO first (with --email, --phone, --account)."),
-        click.option("--email", help="With --new: the new contact's email."),
-        click.option("--phone", help="With --new: the new contact's phone."),
-        click.option("--personal", is_flag=True, help="A note to self with no one: every word is the note."),
-        click.option("--edit", "use_editor", is_flag=True, help="Write the text in $EDITOR."),
-    ]):
-        func = decorator(func)
-    return func
+_creation_options = stacked(
+    click.option("--new", is_flag=True, help="Create the contact WHO first (with --email, --phone, --account)."),
+    click.option("--email", help="With --new: the new contact's email."),
+    click.option("--phone", help="With --new: the new contact's phone."),
+    click.option("--personal", is_flag=True, help="A note to self with no one: every word is the note."),
+    click.option("--edit", "use_editor", is_flag=True, help="Write the text in $EDITOR."),
+)
 
 
 def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, category, ratings, tags, relates,
