@@ -56,6 +56,16 @@ def matches_status(state: str, wanted: str) -> bool:
     return state == wanted
 
 
+def _may_have_status(record: dict, wanted: str) -> bool:
+    """False when `record` is certainly not in the `wanted` status filter; decided without dates,
+    by `completed_at` alone (which settles all, outstanding and completed; open and missed
+    then need the deadline)."""
+    if wanted == "all":
+        return True
+    done = bool(record.get("completed_at"))
+    return done if wanted == "completed" else not done
+
+
 def day_of(record: dict, tz: tzinfo) -> date | None:
     """The local day an interaction falls on: its `when`, else its `due` day, else None."""
     when = _aware(record.get("when"), tz)
@@ -99,21 +109,50 @@ class Names:
 
     contacts: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, str] = field(default_factory=dict)
+    _folded_names: dict = field(default_factory=dict, compare=False, repr=False)  # kind -> {id: folded name}
 
     @classmethod
     def of(cls, store) -> "Names":
         return cls({i: str(r.get("name", i)) for i, r in store.contacts().items()},
                    {i: str(r.get("name", i)) for i, r in store.accounts().items()})
 
+    def folded(self, record: dict) -> list[str]:
+        """The folded names of the record's contacts and accounts (an unknown id stands for itself)."""
+        if not self._folded_names:  # once: there are far fewer names than records
+            self._folded_names.update(contacts={i: _folded(n) for i, n in self.contacts.items()},
+                                      accounts={i: _folded(n) for i, n in self.accounts.items()})
+        contacts, accounts = self._folded_names["contacts"], self._folded_names["accounts"]
+        return ([contacts[c] if c in contacts else _folded(c) for c in record.get("contacts") or ()]
+                + [accounts[a] if a in accounts else _folded(a) for a in record.get("accounts") or ()])
 
-def search_text(record: dict, names: Names) -> str:
-    """Everything `search` looks in, one field a line, so a phrase never spans two fields."""
+
+def own_text(record: dict) -> str:
+    """What `search` looks in of the record itself, folded, one field a line."""
     parts = [record.get(key) for key in SEARCHED_FIELDS]
     parts += [post.get("text") for post in record.get("posts") or [] if isinstance(post, dict)]
     parts += record.get("tags") or []
-    parts += [names.contacts.get(c, c) for c in record.get("contacts") or []]
-    parts += [names.accounts.get(a, a) for a in record.get("accounts") or []]
     return "\n".join(_folded(part) for part in parts if part)
+
+
+def search_text(record: dict, names: Names) -> str:
+    """Everything `search` looks in, one field a line, so a phrase never spans two fields."""
+    return "\n".join(part for part in (_own_text(record), *names.folded(record)) if part)
+
+
+def _own_text(record: dict) -> str:
+    """own_text, as the index keeps it when the record came from there."""
+    text = getattr(record, "folded_text", None)
+    return own_text(record) if text is None else text
+
+
+def contains_all(record: dict, words: tuple[str, ...], names: Names) -> bool:
+    """Whether every word occurs in the record's `search_text` (no word spans a line)."""
+    own = _own_text(record)
+    missing = [word for word in words if word not in own]
+    if not missing:
+        return True
+    names_text = "\n".join(names.folded(record))
+    return all(word in names_text for word in missing)
 
 
 # --- filters -----------------------------------------------------------------------
@@ -155,15 +194,16 @@ class Filter:
             return False
         if self.generated and not record.get("generated"):
             return False
+        # cheapest first: whether it is completed needs no date; the words are folded already
+        if not _may_have_status(record, self.status):
+            return False
+        if self.words and not contains_all(record, self.words, names or Names()):
+            return False
         if self.start is not None or self.end is not None:
             day = day_of(record, tz)
             if day is None or (self.start and day < self.start) or (self.end and day > self.end):
                 return False
-        if self.words:
-            text = search_text(record, names or Names())
-            if not all(word in text for word in self.words):
-                return False
-        return matches_status(status(record, now, tz), self.status)
+        return self.status not in ("open", "missed") or matches_status(status(record, now, tz), self.status)
 
 
 def filter_records(records, flt: Filter, now: datetime, tz: tzinfo, names: Names | None = None) -> list:
