@@ -109,52 +109,43 @@ class Names:
 
     contacts: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, str] = field(default_factory=dict)
-    _folded_names: dict = field(default_factory=dict, compare=False, repr=False)  # kind -> {id: folded name}
+    # word -> the contact ids and the account ids whose folded name holds it
+    _holding: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, store) -> "Names":
         return cls({i: str(r.get("name", i)) for i, r in store.contacts().items()},
                    {i: str(r.get("name", i)) for i, r in store.accounts().items()})
 
-    def folded(self, record: dict) -> list[str]:
-        """The folded names of the record's contacts and accounts (an unknown id stands for itself)."""
-        if not self._folded_names:  # once: there are far fewer names than records
-            self._folded_names.update(contacts={i: _folded(n) for i, n in self.contacts.items()},
-                                      accounts={i: _folded(n) for i, n in self.accounts.items()})
-        contacts, accounts = self._folded_names["contacts"], self._folded_names["accounts"]
-        return ([contacts[c] if c in contacts else _folded(c) for c in record.get("contacts") or ()]
-                + [accounts[a] if a in accounts else _folded(a) for a in record.get("accounts") or ()])
+    def mention(self, record: dict, word: str) -> bool:
+        """Whether `word` (folded) occurs in the name of one of the record's contacts or
+        accounts; an id that names nobody stands for itself."""
+        if word not in self._holding:  # once a word: there are far fewer names than records
+            self._holding[word] = tuple({i for i, name in pool.items() if word in _folded(name)}
+                                        for pool in (self.contacts, self.accounts))
+        for pool, holding, ids in zip((self.contacts, self.accounts), self._holding[word],
+                                      (record.get("contacts"), record.get("accounts"))):
+            for rid in ids or ():
+                if rid in holding or (rid and rid not in pool and word in _folded(rid)):
+                    return True
+        return False
 
 
 def own_text(record: dict) -> str:
-    """What `search` looks in of the record itself, folded, one field a line."""
+    """What `search` looks in of the record itself, folded, one field a line (so that a
+    phrase never spans two fields): the index keeps it with the record."""
     parts = [record.get(key) for key in SEARCHED_FIELDS]
     parts += [post.get("text") for post in record.get("posts") or [] if isinstance(post, dict)]
     parts += record.get("tags") or []
     return "\n".join(_folded(part) for part in parts if part)
 
 
-def search_text(record: dict, names: Names) -> str:
-    """Everything `search` looks in, one field a line, so a phrase never spans two fields."""
-    return "\n".join(part for part in (_own_text(record), *names.folded(record)) if part)
-
-
-def _own_text(record: dict) -> str:
-    """own_text, as the index keeps it when the record came from there."""
-    text = getattr(record, "folded_text", None)
-    return own_text(record) if text is None else text
-
-
 def contains_all(record: dict, words: tuple[str, ...], names: Names) -> bool:
-    """Whether every word occurs in the record's `search_text` (no word spans a line)."""
-    own = _own_text(record)
-    for word in words:
-        if word not in own:
-            break
-    else:
-        return True  # most often decided here, without the names
-    names_text = "\n".join(names.folded(record))
-    return all(word in own or word in names_text for word in words)
+    """Whether every word occurs in the record's own text or in the name of one of its people."""
+    own = getattr(record, "folded_text", None)  # kept by the index
+    if own is None:
+        own = own_text(record)
+    return all(word in own or names.mention(record, word) for word in words)
 
 
 # --- filters -----------------------------------------------------------------------
@@ -165,7 +156,7 @@ class Filter:
 
     Dates are inclusive local days, compared with the record's `when`, else its `due`.
     `tags` must all be present; `types` are alternatives; `words` must all occur (see
-    `search_text`). `limit` is applied by `select`, after sorting.
+    `contains_all`). `limit` is applied by `select`, after sorting.
     """
 
     status: str = "all"
