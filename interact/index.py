@@ -34,7 +34,7 @@ from pathlib import Path
 from .model import Record
 
 INDEX_NAME = "index.sqlite"
-FORMAT = 3  # bump when what is stored changes
+FORMAT = 4  # bump when what is stored changes
 MARGIN_NS = 2_000_000_000  # covers coarse file-system clocks (2 s on FAT) and in-flight writes
 FIND = "find"
 FIND_FROM = 1000  # files: below this a walk in Python is quicker than starting `find`
@@ -68,7 +68,7 @@ def fingerprint(config: dict | None) -> str:
     from . import __version__, model
 
     here = Path(__file__).parent
-    code = [(info.st_size, info.st_mtime_ns) for info in (os.stat(here / n) for n in ("model.py", "store.py", "index.py"))]
+    code = [(info.st_size, info.st_mtime_ns) for info in (os.stat(here / n) for n in ("model.py", "store.py", "index.py", "query.py"))]
     parts = (FORMAT, __version__, yaml.__version__, model.RecordLoader.__mro__[1].__name__, code, config)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -145,8 +145,11 @@ def _dumps(value) -> bytes:
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    # A record is stored as its fields alone (its path is set on the way out): quicker to load.
-    pickler.dispatch_table = {Record: lambda record: (copyreg.__newobj__, (Record,), None, None, iter(record.items()))}
+    # A record is stored as its fields and its folded text alone (its path is set on the way
+    # out): quicker to load.
+    pickler.dispatch_table = {Record: lambda record: (copyreg.__newobj__, (Record,),
+                                                      (None, {"folded_text": getattr(record, "folded_text", None)}),
+                                                      None, iter(record.items()))}
     pickler.dump(value)
     return buffer.getvalue()
 

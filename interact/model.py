@@ -46,11 +46,14 @@ class Record(dict):
 
     # The path may be set as a str: it becomes a Path when first asked for, so that
     # loading 100,000 records from the index does not build 100,000 Path objects.
-    __slots__ = ("_path",)
+    # `folded_text`: what `search` looks in of the record's own fields, folded (query.own_text),
+    # kept in the index with the record so that a search does not fold 100,000 records again
+    __slots__ = ("_path", "folded_text")
 
     def __init__(self, *args, path=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._path = path
+        self.folded_text = None
 
     @property
     def path(self) -> Path | None:

@@ -56,6 +56,16 @@ def matches_status(state: str, wanted: str) -> bool:
     return state == wanted
 
 
+def _may_have_status(record: dict, wanted: str) -> bool:
+    """False when `record` is certainly not in the `wanted` status filter; decided without dates,
+    by `completed_at` alone (which settles all, outstanding and completed; open and missed
+    then need the deadline)."""
+    if wanted == "all":
+        return True
+    done = bool(record.get("completed_at"))
+    return done if wanted == "completed" else not done
+
+
 def day_of(record: dict, tz: tzinfo) -> date | None:
     """The local day an interaction falls on: its `when`, else its `due` day, else None."""
     when = _aware(record.get("when"), tz)
@@ -99,21 +109,43 @@ class Names:
 
     contacts: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, str] = field(default_factory=dict)
+    # word -> the contact ids and the account ids whose folded name holds it
+    _holding: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, store) -> "Names":
         return cls({i: str(r.get("name", i)) for i, r in store.contacts().items()},
                    {i: str(r.get("name", i)) for i, r in store.accounts().items()})
 
+    def mention(self, record: dict, word: str) -> bool:
+        """Whether `word` (folded) occurs in the name of one of the record's contacts or
+        accounts; an id that names nobody stands for itself."""
+        if word not in self._holding:  # once a word: there are far fewer names than records
+            self._holding[word] = tuple({i for i, name in pool.items() if word in _folded(name)}
+                                        for pool in (self.contacts, self.accounts))
+        for pool, holding, ids in zip((self.contacts, self.accounts), self._holding[word],
+                                      (record.get("contacts"), record.get("accounts"))):
+            for rid in ids or ():
+                if rid in holding or (rid and rid not in pool and word in _folded(rid)):
+                    return True
+        return False
 
-def search_text(record: dict, names: Names) -> str:
-    """Everything `search` looks in, one field a line, so a phrase never spans two fields."""
+
+def own_text(record: dict) -> str:
+    """What `search` looks in of the record itself, folded, one field a line (so that a
+    phrase never spans two fields): the index keeps it with the record."""
     parts = [record.get(key) for key in SEARCHED_FIELDS]
     parts += [post.get("text") for post in record.get("posts") or [] if isinstance(post, dict)]
     parts += record.get("tags") or []
-    parts += [names.contacts.get(c, c) for c in record.get("contacts") or []]
-    parts += [names.accounts.get(a, a) for a in record.get("accounts") or []]
     return "\n".join(_folded(part) for part in parts if part)
+
+
+def contains_all(record: dict, words: tuple[str, ...], names: Names) -> bool:
+    """Whether every word occurs in the record's own text or in the name of one of its people."""
+    own = getattr(record, "folded_text", None)  # kept by the index
+    if own is None:
+        own = own_text(record)
+    return all(word in own or names.mention(record, word) for word in words)
 
 
 # --- filters -----------------------------------------------------------------------
@@ -124,7 +156,7 @@ class Filter:
 
     Dates are inclusive local days, compared with the record's `when`, else its `due`.
     `tags` must all be present; `types` are alternatives; `words` must all occur (see
-    `search_text`). `limit` is applied by `select`, after sorting.
+    `contains_all`). `limit` is applied by `select`, after sorting.
     """
 
     status: str = "all"
@@ -155,15 +187,16 @@ class Filter:
             return False
         if self.generated and not record.get("generated"):
             return False
+        # cheapest first: whether it is completed needs no date; the words are folded already
+        if not _may_have_status(record, self.status):
+            return False
+        if self.words and not contains_all(record, self.words, names or Names()):
+            return False
         if self.start is not None or self.end is not None:
             day = day_of(record, tz)
             if day is None or (self.start and day < self.start) or (self.end and day > self.end):
                 return False
-        if self.words:
-            text = search_text(record, names or Names())
-            if not all(word in text for word in self.words):
-                return False
-        return matches_status(status(record, now, tz), self.status)
+        return self.status not in ("open", "missed") or matches_status(status(record, now, tz), self.status)
 
 
 def filter_records(records, flt: Filter, now: datetime, tz: tzinfo, names: Names | None = None) -> list:

@@ -222,7 +222,7 @@ class Store:
             self._index = Index(self.root / LOCAL_DIR)
         tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
                     fingerprint(self.config.data if kind == "interaction" else None),
-                    lambda data, path: self.parse_data(data, path, kind))
+                    lambda data, path: self._parse_for_index(data, path, kind))
         try:
             records, problems, stems = self._index.load(tree)
         except IndexUnavailable:
@@ -232,6 +232,15 @@ class Store:
         if kind == "interaction":
             self._interaction_stems = stems
         return records
+
+    def _parse_for_index(self, data: bytes, path, kind: str) -> tuple[Record | None, str | None]:
+        """`parse_data`; an interaction also gets its folded text, stored with it in the index."""
+        record, problem = self.parse_data(data, path, kind)
+        if record is not None and kind == "interaction":
+            from .query import own_text
+
+            record.folded_text = own_text(record)
+        return record, problem
 
     def _load_kind(self, kind: str) -> dict[str, Record]:
         return {record["id"]: record for record in self._all(kind)}

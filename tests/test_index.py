@@ -19,6 +19,9 @@ LISTINGS = [
     ("list", "--everyone", "--status", "missed"),
     ("list", "--count", "--everyone"),
     ("search", "renewal"),
+    ("search", "jane"),                                   # a contact's name
+    ("search", "acme", "--status", "outstanding", "--format", "ids"),
+    ("search", "multi-year price", "--mine"),             # a phrase
     ("today", "--everyone"),
     ("show", "abw0", "--format", "json"),
     ("contact", "list", "--format", "json"),
@@ -139,6 +142,25 @@ def test_edit_in_place_with_the_same_size_and_the_old_mtime_is_seen(store, walke
     interactions = view(store)[0]
     assert [r["note"] for _, r in interactions if r["id"] == "abw0xgqwfy"] == ["Quarterly REVIEW on site"]
     assert view(store) == view(store, cache=False)
+
+
+def test_search_finds_what_an_edit_wrote_and_not_what_it_removed(store, walker):
+    run = Run(store)
+    assert run.ok("search", "quarterly", "--format", "ids").stdout.split() == ["ab00000001", "abw0xgqwfy"]
+    path = store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml"
+    path.write_text(path.read_text().replace("Quarterly review", "Yearly audit"))
+    assert run.ok("search", "quarterly", "--format", "ids").stdout.split() == ["ab00000001"]
+    assert run.ok("search", "yearly audit", "--format", "ids").stdout.split() == ["abw0xgqwfy"]
+    assert run.ok("--no-cache", "search", "yearly audit", "--format", "ids").stdout.split() == ["abw0xgqwfy"]
+
+
+def test_records_from_the_index_carry_their_folded_search_text(store):
+    from interact.query import own_text
+
+    view(store)  # built
+    records = Store(store).interactions()
+    assert records and all(r.folded_text == own_text(r) for r in records)
+    assert Store(store, cache=False).interactions()[0].folded_text is None  # folded when searched
 
 
 def test_a_file_that_turns_invalid_and_back_is_seen(store, walker):

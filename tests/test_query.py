@@ -171,6 +171,13 @@ def test_every_word_must_occur_in_any_case_anywhere():
     assert found("voicemail", "nowhere") == []
 
 
+def test_an_id_that_names_nobody_is_searched_as_itself():
+    records = [rec("d000000004", contacts=["gone-person", None], accounts=["old-co"])]
+    assert ids(Filter(words=("gone-person", "old-co")), records, NAMES) == ["d000000004"]
+    assert ids(Filter(words=("none",)), records, NAMES) == []
+    assert ids(Filter(words=("jane",)), records, NAMES) == []
+
+
 def test_a_phrase_must_occur_as_it_is():
     assert found("left voicemail") == []                 # 'Left a voicemail', 'Left it'
     assert found("left a voicemail") == ["d000000001"]   # across a line break in the note

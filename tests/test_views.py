@@ -175,3 +175,34 @@ def test_readme_everyday_session_is_true(run):
     assert [args[0] for args in (a for a, _ in steps)] == ["today", "list", "list", "history"]
     for args, output in steps:
         assert run.ok(*args, env=MONDAY_16).stdout == output, args
+
+
+# --- the table: a quick path for plain text, tabulate for the rest -------------------
+
+TABLE_CELLS = ["", "a", "Jane Doe", "  padded  ", "Acme Ltd, Jane Doe", "a very long cell of text", "…é"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_plain_table_is_exactly_what_tabulate_makes(seed):
+    import random
+
+    from tabulate import tabulate
+
+    from interact.render import View
+    from interact.render.as_table import _simple_table
+
+    pick = random.Random(seed)
+    headers = pick.sample(["id", "status", "when", "type", "with", "assignee", "about"], pick.randint(1, 7))
+    rows = [[pick.choice(TABLE_CELLS) for _ in headers] for _ in range(pick.randint(1, 6))]
+    expected = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
+    assert _simple_table(View(records=[], headers=headers, rows=rows)) == expected
+
+
+@pytest.mark.parametrize("cell", ["tab\there", "two\nlines", "\x1b[31mred\x1b[0m", "bell\x07"])
+def test_a_table_with_control_characters_or_line_breaks_goes_through_tabulate(cell):
+    from interact.render import View
+    from interact.render.as_table import _simple_table, render
+
+    view = View(records=[], headers=["id", "about"], rows=[["a1", cell]])
+    assert _simple_table(view) is None
+    assert "\x07" not in render(view)  # still made safe

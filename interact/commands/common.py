@@ -66,11 +66,19 @@ def with_status(record: dict, env) -> dict:
     return {**record, "status": status(record, env.now, env.tz)}
 
 
-def people_names(record: dict, env) -> str:
-    contacts, accounts = env.store.contacts(), env.store.accounts()
-    names = [contacts[c].get("name", c) if c in contacts else c for c in record.get("contacts") or []]
-    names += [accounts[a].get("name", a) if a in accounts else a for a in record.get("accounts") or []]
-    return ", ".join(names) or ("(personal)" if record.get("personal") else "")
+def people_names(record: dict, env, names: tuple[dict, dict] | None = None) -> str:
+    """The names of the record's contacts and accounts; `names` (from `name_maps`) saves
+    looking them up again for each of many records."""
+    contacts, accounts = names or name_maps(env)
+    found = [contacts.get(c, c) for c in record.get("contacts") or []]
+    found += [accounts.get(a, a) for a in record.get("accounts") or []]
+    return ", ".join(found) or ("(personal)" if record.get("personal") else "")
+
+
+def name_maps(env) -> tuple[dict, dict]:
+    """{id: name} of the contacts and of the accounts (a record without a name: its id)."""
+    return ({i: r.get("name", i) for i, r in env.store.contacts().items()},
+            {i: r.get("name", i) for i, r in env.store.accounts().items()})
 
 
 def summary(record: dict, width: int = 50) -> str:
@@ -87,11 +95,17 @@ def when_cell(record: dict, env) -> str:
     return ""
 
 
-def interaction_view(records: list[dict], env, all_ids=None) -> View:
-    """The records as data (with status) and as a table with the shortest unique id prefixes."""
+def interaction_view(records: list[dict], env, all_ids=None, table: bool = True) -> View:
+    """The records as data (with status) and, with `table`, as a table with the shortest unique
+    id prefixes (which only the table format shows)."""
     data = [with_status(r, env) for r in records]
+    headers = ["id", "status", "when", "type", "with", "assignee", "about"]
+    columns = [*INTERACTION_KEYS, "status"]
+    if not table:
+        return View(records=data, headers=headers, columns=columns, color=env.color)
     shown = [r["id"] for r in records]
     prefixes = shortest_prefixes(all_ids if all_ids is not None else shown, wanted=shown)
+    names = name_maps(env)
     rows = []
     for record in data:
         state = record["status"]
@@ -99,10 +113,9 @@ def interaction_view(records: list[dict], env, all_ids=None) -> View:
             state = click.style(state, fg=STATUS_COLORS.get(state))
         rows.append([
             prefixes.get(record["id"], record["id"]), state, when_cell(record, env), record.get("type", ""),
-            people_names(record, env), record.get("assignee", ""), summary(record),
+            people_names(record, env, names), record.get("assignee", ""), summary(record),
         ])
-    return View(records=data, headers=["id", "status", "when", "type", "with", "assignee", "about"], rows=rows,
-                columns=[*INTERACTION_KEYS, "status"], color=env.color)
+    return View(records=data, headers=headers, rows=rows, columns=columns, color=env.color)
 
 
 def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = False) -> None:
@@ -112,7 +125,8 @@ def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = 
     """
     from .. import messages as msg
 
-    emit(fmt, interaction_view(records, env, env.store.interaction_ids()))
+    table = fmt == "table"
+    emit(fmt, interaction_view(records, env, env.store.interaction_ids() if table else None, table=table))
     if not records and fmt == "table":
         click.echo(msg.nothing_matches(defaults_hint), err=True)
 
