@@ -320,3 +320,12 @@ def test_complete_unplanned_takes_place_when_completed(run, demo):
     run.ok("complete", rid, "--outcome", "Done")
     r = record(demo, rid)
     assert r["when"] == r["completed_at"] == "2026-11-25T10:00:00+00:00"
+
+
+def test_show_csv_is_one_row_with_status(run):
+    import csv
+    import io
+
+    rid = run.ok("log", "call", "jane", "Hello").stdout.strip()
+    rows = list(csv.DictReader(io.StringIO(run.ok("show", rid, "--format", "csv").stdout)))
+    assert len(rows) == 1 and rows[0]["id"] == rid and rows[0]["status"] == "completed"

@@ -8,7 +8,7 @@ import click
 
 from ..cli import stacked
 from ..model import INTERACTION_KEYS, shortest_prefixes
-from ..query import STATUS_FILTERS, status
+from ..query import STATUS_FILTERS, Names, status
 from ..render import FORMATS, View, render
 
 STATUS_COLORS = {"missed": "red", "open": "yellow", "completed": "green"}
@@ -66,19 +66,13 @@ def with_status(record: dict, env) -> dict:
     return {**record, "status": status(record, env.now, env.tz)}
 
 
-def people_names(record: dict, env, names: tuple[dict, dict] | None = None) -> str:
-    """The names of the record's contacts and accounts; `names` (from `name_maps`) saves
-    looking them up again for each of many records."""
-    contacts, accounts = names or name_maps(env)
-    found = [contacts.get(c, c) for c in record.get("contacts") or []]
-    found += [accounts.get(a, a) for a in record.get("accounts") or []]
+def people_names(record: dict, env, names: Names | None = None) -> str:
+    """The names of the record's contacts and accounts; `names` (query.Names.of the store)
+    saves looking them up again for each of many records."""
+    names = names or Names.of(env.store)
+    found = [names.contacts.get(c, c) for c in record.get("contacts") or []]
+    found += [names.accounts.get(a, a) for a in record.get("accounts") or []]
     return ", ".join(found) or ("(personal)" if record.get("personal") else "")
-
-
-def name_maps(env) -> tuple[dict, dict]:
-    """{id: name} of the contacts and of the accounts (a record without a name: its id)."""
-    return ({i: r.get("name", i) for i, r in env.store.contacts().items()},
-            {i: r.get("name", i) for i, r in env.store.accounts().items()})
 
 
 def summary(record: dict, width: int = 50) -> str:
@@ -105,7 +99,7 @@ def interaction_view(records: list[dict], env, all_ids=None, table: bool = True)
         return View(records=data, headers=headers, columns=columns, color=env.color)
     shown = [r["id"] for r in records]
     prefixes = shortest_prefixes(all_ids if all_ids is not None else shown, wanted=shown)
-    names = name_maps(env)
+    names = Names.of(env.store)
     rows = []
     for record in data:
         state = record["status"]

@@ -8,6 +8,7 @@ from .. import actions
 from .. import messages as msg
 from ..cli import pass_env, stacked, user_errors
 from ..people import parse_pairs
+from ..render import FORMATS
 from .team import commit_option
 
 
@@ -207,8 +208,6 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
         "people": (with_refs or account_refs) or None, "sets": sets or None,
     }
     changed = {name for name, value in given.items() if value is not None}
-    if assignee:
-        env.store.config.check_user(assignee)
     draft = actions.Draft(
         type=type_, note=note, instructions=instructions, assignee=assignee, purpose=purpose, category=category,
         when=env.when(when) if when else None, due=env.date(due).isoformat() if due else None,
@@ -264,8 +263,8 @@ def delete(env, id_, yes):
 
 @click.command()
 @click.argument("id_", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "yaml", "ids"]), default="table",
-              show_default=True, help="Output format.")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True,
+              help="Output format.")
 @pass_env
 @user_errors
 def show(env, id_, fmt):

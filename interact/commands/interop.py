@@ -34,7 +34,7 @@ def export(env, fmt, **filters):
     from ..query import Names, select
 
     store = env.store
-    view = interaction_view(select(store, filter_from_options(env, **filters), env.now, env.tz), env)
+    view = interaction_view(select(store, filter_from_options(env, **filters), env.now, env.tz), env, table=False)
     view.names = Names.of(store)
     emit(fmt, view)
 

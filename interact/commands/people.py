@@ -89,7 +89,7 @@ def contact_list(env, fmt):
 
 @contact.command("show")
 @click.argument("ref")
-@format_option("table", "json", "yaml", "ids")
+@format_option()
 @pass_env
 @user_errors
 def contact_show(env, ref, fmt):
@@ -176,7 +176,7 @@ def account_list(env, fmt):
 
 @account.command("show")
 @click.argument("ref")
-@format_option("table", "json", "yaml", "ids")
+@format_option()
 @pass_env
 @user_errors
 def account_show(env, ref, fmt):

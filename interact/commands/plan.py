@@ -6,6 +6,7 @@ import click
 
 from .. import messages as msg
 from ..cli import pass_env, user_errors
+from ..query import Names
 from .common import emit, format_option, interaction_view, people_names
 
 
@@ -62,8 +63,8 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
     # a file already there is the same record (same batch, same account): it is skipped
     created = plan.records if dry_run else env.store.add_interactions(plan.records)
     _report(plan, created, dry_run)
-    # prefixes unique among every file, as `show` matches them, and the planned ones of a dry run
-    emit(fmt, interaction_view(created, env, env.store.interaction_ids() + [r["id"] for r in created]))
+    # prefixes unique among every file, as `show` matches them (the shown ones are always counted)
+    emit(fmt, interaction_view(created, env, env.store.interaction_ids()))
 
 
 def _report(plan, created, dry_run) -> None:
@@ -138,7 +139,8 @@ def _digest_text(found, env, all_ids) -> str:
 
 def _section_lines(records, time_of, env, prefixes) -> list[str]:
     """One line each: time, type, people, what to do (or how it ended), short id; columns aligned."""
-    cells = [(time_of(r), r.get("type", ""), people_names(r, env), _about(r), prefixes.get(r["id"], r["id"]))
+    names = Names.of(env.store)
+    cells = [(time_of(r), r.get("type", ""), people_names(r, env, names), _about(r), prefixes.get(r["id"], r["id"]))
              for r in records]
     time_width = max(len(c[0]) for c in cells)
     type_width = max(len(c[1]) for c in cells)
