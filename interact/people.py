@@ -121,8 +121,12 @@ def parse_pairs(pairs, what: str) -> dict[str, str]:
 
 def set_fields(store: Store, contact: Record, pairs: dict[str, str]) -> None:
     """Store extra information on a contact (`--set country=India`); an empty value removes."""
-    if not pairs:
-        return
+    if pairs:
+        _change_fields(contact, pairs)
+        store.save(contact, "contact")
+
+
+def _change_fields(contact: Record, pairs: dict[str, str]) -> None:
     fields = dict(contact.get("fields") or {})
     for name, value in pairs.items():
         if value:
@@ -130,7 +134,13 @@ def set_fields(store: Store, contact: Record, pairs: dict[str, str]) -> None:
         else:
             fields.pop(name, None)
     contact["fields"] = fields
-    store.save(contact, "contact")
+
+
+def _name(kind: str, text: str) -> str:
+    """A record's name, trimmed; an empty one is a user error."""
+    if not text.strip():
+        raise msg.empty_name(kind)
+    return text.strip()
 
 
 def opportunities(pairs: dict[str, str]) -> list[dict]:
@@ -162,10 +172,8 @@ def _cadence(text: str | None) -> str | None:
 
 def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs=(), sets=None,
                 cadence=None) -> Record:
-    if not name.strip():
-        raise msg.empty_name("contact")
     fields = {
-        "name": name.strip(), "email": email, "phone": phone,
+        "name": _name("contact", name), "email": email, "phone": phone,
         "accounts": [account(store, ref)["id"] for ref in account_refs],
         "fields": {k: v for k, v in (sets or {}).items() if v}, "cadence": _cadence(cadence),
     }
@@ -176,7 +184,7 @@ def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, a
                  cadence=None) -> Record:
     contact = resolve(store, ref, ("contact",))[1]
     if name is not None:
-        contact["name"] = name
+        contact["name"] = _name("contact", name)
     if email is not None:
         contact["email"] = email
     if phone is not None:
@@ -185,8 +193,8 @@ def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, a
         contact["cadence"] = _cadence(cadence)
     new_accounts = [account(store, r)["id"] for r in account_refs]
     contact["accounts"] = list(dict.fromkeys([*(contact.get("accounts") or []), *new_accounts]))
+    _change_fields(contact, sets or {})
     store.save(contact, "contact")
-    set_fields(store, contact, sets or {})
     return contact
 
 
@@ -200,10 +208,8 @@ def _kind(kind):
 
 def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None, default_contact=None,
                 opportunity_pairs=None, cadence=None) -> Record:
-    if not name.strip():
-        raise msg.empty_name("account")
     fields = {
-        "name": name.strip(), "kind": _kind(kind), "town": town, "postcode": postcode,
+        "name": _name("account", name), "kind": _kind(kind), "town": town, "postcode": postcode,
         "default_contact": person(store, default_contact)[0]["id"] if default_contact else None,
         "opportunities": opportunities(opportunity_pairs or {}), "cadence": _cadence(cadence),
     }
@@ -213,7 +219,7 @@ def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None,
 def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,
                  opportunity_pairs=None, cadence=None) -> Record:
     record = account(store, ref)
-    changes = {"name": name, "kind": _kind(kind), "town": town, "postcode": postcode,
+    changes = {"name": _name("account", name) if name is not None else None, "kind": _kind(kind), "town": town, "postcode": postcode,
                "cadence": _cadence(cadence) if cadence is not None else None}
     if default_contact is not None:
         changes["default_contact"] = person(store, default_contact)[0]["id"]

@@ -68,3 +68,14 @@ def test_version_and_help_examples(run):
     assert "interact, version" in run.ok("--version").stdout
     for command in (["log"], ["assign"], ["complete"], ["edit"], ["show"], ["contact", "add"], ["account", "add"]):
         assert "Example" in run.ok(*command, "--help").stdout
+
+
+def test_edit_refuses_an_empty_name(run, demo):
+    before = (demo / "contacts" / "jane-doe.yaml").read_bytes()
+    result = run("contact", "edit", "jane-doe", "--name", "  ")
+    assert result.exit_code == 1 and "needs a name" in result.stderr
+    assert (demo / "contacts" / "jane-doe.yaml").read_bytes() == before
+    result = run("account", "edit", "acme-ltd", "--name", "")
+    assert result.exit_code == 1 and "needs a name" in result.stderr
+    run.ok("contact", "edit", "jane-doe", "--name", "  Jane Q. Doe ")
+    assert load((demo / "contacts" / "jane-doe.yaml").read_bytes())["name"] == "Jane Q. Doe"
