@@ -102,10 +102,7 @@ def _gather_people(store: Store, draft: Draft) -> _People:
     if explicit_accounts:
         _add_unique(found.accounts, explicit_accounts)
     else:
-        for contact in found.contacts:
-            own = contact.get("accounts") or []
-            if len(own) == 1:
-                _add_unique(found.accounts, own)
+        _add_unique(found.accounts, people.sole_accounts(found.contacts))
     return found
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
 from .model import Record, conflict_markers, is_id, load
-from .store import CONFIG_NAME, KIND_DIRS, Store
+from .store import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, Store
 
 STALE_TEMP_SECONDS = 60  # a younger temporary file may belong to a write in progress
 ROOT_FILES = {CONFIG_NAME, ".gitignore", ".gitattributes"}
@@ -133,7 +133,7 @@ class _Checker:
 
     def walk(self, folder: Path, kind: str) -> None:
         """Collect the record files under `folder`; report whatever else is there."""
-        depth = 3 if kind == "interaction" else 1
+        depth = KIND_DEPTHS[kind] + 1  # levels of folders and files below the kind's folder
         layout = INTERACTION_LAYOUT if kind == "interaction" else f"{folder.name}/<id>.yaml"
 
         def visit(path: Path, level: int) -> None:

@@ -150,12 +150,10 @@ class Env:
     def color(self) -> bool:
         return sys.stdout.isatty() and "NO_COLOR" not in self.environ
 
-    def when(self, text, default_time=None):
+    def when(self, text):
         from .dates import parse_datetime
 
-        if default_time is None:
-            return parse_datetime(text, self.now, self.tz)
-        return parse_datetime(text, self.now, self.tz, default_time)
+        return parse_datetime(text, self.now, self.tz)
 
     def date(self, text):
         from .dates import parse_date

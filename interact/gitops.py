@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 from . import messages as msg
+from .errors import UserError
 
 GIT_LINES_SHOWN = 20  # of a failed git command's output, e.g. a pre-commit hook's
 
@@ -25,6 +26,15 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
     return result
 
 
+def inside_work_tree(folder: Path) -> bool:
+    """Whether `folder` is inside a git work tree (False also when git cannot run)."""
+    try:
+        result = _git(Path(folder), "rev-parse", "--is-inside-work-tree", check=False)
+    except UserError:
+        return False
+    return result.returncode == 0 and result.stdout.strip() == "true"
+
+
 def commit(root: Path, paths, message: str) -> str | None:
     """Commit `paths` (files under `root` that were written or removed) and nothing else.
 
@@ -32,7 +42,7 @@ def commit(root: Path, paths, message: str) -> str | None:
     Returns the new commit's short hash, or None when none of the files changed.
     """
     root = Path(root)
-    if _git(root, "rev-parse", "--is-inside-work-tree", check=False).returncode != 0:
+    if not inside_work_tree(root):
         raise msg.not_a_repository(root)
     relative = list(dict.fromkeys(Path(p).relative_to(root).as_posix() for p in paths))
     if not relative:

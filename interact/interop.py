@@ -254,10 +254,8 @@ class _Importer:
         accounts = list(dict.fromkeys(self.person("account", ref, row.where, False)
                                       for ref in values.get("account", [])))
         if not accounts:  # as `log` does: the accounts of people who have exactly one
-            for cid in contacts:
-                own = self.store.contacts().get(cid, {}).get("accounts") or []
-                if len(own) == 1 and own[0] not in accounts:
-                    accounts.append(own[0])
+            known = self.store.contacts()
+            accounts = people.sole_accounts(known[cid] for cid in contacts if cid in known)
         for new in self.plan.new_people:  # a new person belongs to the one account named beside them
             if new.kind == "contact" and new.record["id"] in contacts and len(accounts) == 1:
                 new.record.setdefault("accounts", list(accounts))

@@ -409,8 +409,8 @@ def attachment_exists(relative_path, rid) -> UserError:
                      f"`interact attach {rid[:4]} FILE --force`.")
 
 
-def attached(relative_path, copied) -> str:
-    return f"attached {relative_path}" if copied else f"{relative_path} is already attached (same content)"
+def already_attached(relative_path) -> str:
+    return f"{relative_path} is already attached (same content)"
 
 
 # --- import ------------------------------------------------------------------------

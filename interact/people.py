@@ -62,6 +62,17 @@ def resolve(store: Store, ref: str, kinds=("contact", "account")) -> tuple[str, 
     raise msg.no_match(ref, kinds[0], close)
 
 
+def sole_accounts(contacts) -> list[str]:
+    """The accounts an interaction with these people gets when none is named (SPEC §2):
+    each person's account, for each person who has exactly one."""
+    accounts = []
+    for contact in contacts:
+        own = contact.get("accounts") or []
+        if len(own) == 1 and own[0] not in accounts:
+            accounts.append(own[0])
+    return accounts
+
+
 def contact_of_account(store: Store, account: Record) -> Record:
     """An account's default contact, else the first contact (by id) whose accounts hold it."""
     contacts = store.contacts()

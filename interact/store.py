@@ -184,12 +184,6 @@ class Store:
             return validate_interaction(record, self.config)
         return VALIDATORS[kind](record)
 
-    def interaction_files(self):
-        """Every interaction file, by a walk of interactions/YYYY/MM/ (hidden files skipped)."""
-        from .index import record_files
-
-        return map(Path, record_files(self.dir("interaction"), KIND_DEPTHS["interaction"]))
-
     def interaction_ids(self) -> list[str]:
         """The id of every interaction file, readable or not: what `find_interaction` matches against."""
         from .index import record_names

@@ -132,5 +132,5 @@ def attach(env, id_, file, force):
     record = store.find_interaction(id_)
     path, copied = attach_file(store, record["id"], file, force)
     if not copied:
-        click.echo(msg.attached(store.relative(path), copied), err=True)
+        click.echo(msg.already_attached(store.relative(path)), err=True)
     click.echo(store.relative(path))

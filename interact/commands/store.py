@@ -12,11 +12,6 @@ from ..cli import user_errors
 from ..store import init_store
 
 
-def _inside_git(path: Path) -> bool:
-    result = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True)
-    return result.returncode == 0 and result.stdout.strip() == "true"
-
-
 @click.command()
 @click.argument("path", default="records", type=click.Path(file_okay=False, path_type=Path))
 @click.option("--git", "use_git", is_flag=True, help="Also run `git init` unless PATH is already in a repository.")
@@ -30,6 +25,9 @@ def init(path, use_git):
       interact init ~/team-log --git
     """
     init_store(path)
-    if use_git and not _inside_git(path):
-        subprocess.run(["git", "init", "-q", str(path)], check=True)
+    if use_git:
+        from ..gitops import inside_work_tree
+
+        if not inside_work_tree(path):
+            subprocess.run(["git", "init", "-q", str(path)], check=True)
     click.echo(msg.initialised(path), err=True)
