@@ -123,6 +123,8 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         raise msg.personal_with_people()
     if not draft.personal and not draft.who:
         raise msg.who_missing()
+    if draft.sets and draft.personal:
+        raise msg.set_without_contact()
     # check what needs no writing before --new creates a contact
     store.config.check_type(draft.type)
     ratings = _ratings(store, draft.ratings)
@@ -176,8 +178,6 @@ def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Recor
 
 def log(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
     """Record an interaction that took place: completed at its `when` (default now)."""
-    if draft.sets and draft.personal:
-        raise msg.set_without_contact()
     record, found = _new_record(store, now, user, draft, assignee=user)
     when = record.get("when") or isoformat(now)
     record.update(when=when, outcome=draft.outcome, completed_at=when, completed_by=user)
@@ -186,10 +186,19 @@ def log(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, R
 
 def assign(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
     """Plan or hand out an interaction: open, assigned to draft.assignee or the user."""
-    if draft.sets and draft.personal:
-        raise msg.set_without_contact()
     record, found = _new_record(store, now, user, draft, assignee=draft.assignee or user)
     return _finish(store, record, found, draft), found.created
+
+
+def _contact_to_set(store: Store, record: dict, sets: dict) -> Record | None:
+    """The contact that `--set` writes to (the first person), or None when nothing is set."""
+    if not sets:
+        return None
+    first = (record.get("contacts") or [None])[0]
+    contact = store.contacts().get(first) if first else None
+    if contact is None:
+        raise msg.set_without_contact()
+    return contact
 
 
 def _append(text: str | None, more: str | None) -> str | None:
@@ -227,10 +236,7 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
             completed_at=completed_at,
             completed_by=user,
         )
-        contacts = store.contacts()
-        primary = contacts.get((record.get("contacts") or [None])[0])
-        if sets and primary is None:
-            raise msg.set_without_contact()
+        to_set = _contact_to_set(store, record, sets)
         follow = None
         if follow_up is not None:
             follow = Record({
@@ -250,8 +256,8 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
         store.save_interaction(record)
         if follow is not None:
             store.save_interaction(follow, new=True)
-        if primary is not None:
-            people.set_fields(store, primary, sets or {})
+        if to_set is not None:
+            people.set_fields(store, to_set, sets)
     return record, follow
 
 
@@ -298,12 +304,10 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
             if found.contacts or found.accounts:
                 record.pop("personal", None)
         check_rules(store, record)
-        primary = store.contacts().get((record.get("contacts") or [None])[0])
-        if draft.sets and primary is None:
-            raise msg.set_without_contact()
+        to_set = _contact_to_set(store, record, draft.sets)
         store.save_interaction(record)
-        if primary is not None:
-            people.set_fields(store, primary, draft.sets)
+        if to_set is not None:
+            people.set_fields(store, to_set, draft.sets)
     return record
 
 
