@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
-from .model import Record, conflict_markers, is_id, load
+from .model import Record, is_id, load
 from .store import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, Store
 
 STALE_TEMP_SECONDS = 60  # a younger temporary file may belong to a write in progress
@@ -87,10 +87,6 @@ class _Checker:
             data = path.read_bytes()
         except OSError as error:
             self.report(path, f"cannot be read: {error.strerror}")
-            return None
-        markers = conflict_markers(data.decode("utf-8", "replace"))
-        if markers:  # before parsing: a merge conflict must be named as one
-            self.report(path, msg.conflict_markers(markers))
             return None
         try:
             return load(data, path)

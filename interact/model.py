@@ -256,9 +256,19 @@ def load(text: str | bytes, path=None) -> Record:
         raise ValueError(_parse_problem(text, error)) from None
     except UnicodeDecodeError:
         raise ValueError("is not UTF-8 text") from None
+    _refuse_conflict_markers(text)
     if not isinstance(data, dict):
         raise ValueError(f"holds {type(data).__name__ if data is not None else 'nothing'}, not a mapping of fields")
     return Record(data, path=path)
+
+
+def _refuse_conflict_markers(text: str | bytes) -> None:
+    """A file left in a merge conflict is no record, even where its text still parses."""
+    probe = "=======" if isinstance(text, str) else b"======="
+    if probe in text:  # every marker set holds one; a quick test before the line-by-line one
+        markers = conflict_markers(text if isinstance(text, str) else text.decode("utf-8", "replace"))
+        if markers:
+            raise ValueError(msg.conflict_markers(markers))
 
 
 # --- schema ------------------------------------------------------------------------

@@ -7,6 +7,8 @@ import shutil
 import time
 from pathlib import Path
 
+import pytest
+
 from interact.check import STALE_TEMP_SECONDS, check
 from interact.model import dump, load
 from interact.store import Store, init_store
@@ -131,7 +133,13 @@ def test_conflict_markers_that_would_parse_are_still_reported(demo):
     # inside a quoted scalar the markers are valid YAML: only a raw check finds them
     path = demo / JANE_CALL
     path.write_text(path.read_text() + 'outcome: "a\n<<<<<<< HEAD\n=======\n>>>>>>> theirs\n  b"\n')
-    load(path.read_bytes())  # it parses
+    import yaml
+
+    from interact.model import RecordLoader
+
+    yaml.load(path.read_bytes(), Loader=RecordLoader)  # valid YAML, yet no record: load refuses it
+    with pytest.raises(ValueError, match="git conflict markers"):
+        load(path.read_bytes())
     assert lines(demo)[0].startswith(f"{JANE_CALL}: git conflict markers (lines ")
 
 

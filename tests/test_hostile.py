@@ -146,3 +146,16 @@ def test_control_characters_in_names_do_not_reach_the_terminal(run):
     listing = run.ok("contact", "list").stdout
     assert "\x1b" not in listing and "\x07" not in listing
     assert "Evil?]0;pwned??[2J Name" in listing
+
+
+def test_conflict_markers_in_a_file_that_still_parses_make_it_invalid_everywhere(run, demo):
+    from interact.store import Store
+
+    path = demo / "interactions" / "2026" / "11" / "pppppppppp.yaml"
+    path.write_text('id: pppppppppp\ntype: call\nwhen: 2026-11-20T10:00:00+00:00\nnote: "a\n<<<<<<< HEAD\nmine\n'
+                    '=======\ntheirs\n>>>>>>> other\n"\n')
+    store = Store(demo)
+    assert "pppppppppp" not in {r["id"] for r in store.interactions()}
+    assert any("conflict" in w for w in store.warnings)
+    result = run("check")
+    assert result.exit_code == 1 and "pppppppppp.yaml" in result.stdout and "conflict" in result.stdout
