@@ -17,7 +17,7 @@ import platform
 import shutil
 import statistics
 import subprocess
-import os, sys
+import sys
 import tempfile
 import time
 from pathlib import Path

@@ -18,7 +18,7 @@ import pytest
 
 from interact import store as store_module
 from interact.check import check
-from interact.model import Record, dump, load
+from interact.model import Record, dump
 from interact.store import Store, atomic_write, init_store
 
 INTERACT = Path(sys.executable).with_name("interact")

@@ -11,7 +11,7 @@ import yaml
 from interact.model import Record
 from interact.store import Store
 
-from conftest import REPO, Run
+from conftest import REPO
 
 DEMO_OUTSTANDING = ["cdm0acevsh", "w6f5qnbw9x", "rtcbtfr45r", "qxg33pan4s", "0ac7hfxanw", "3xdt0tm31z", "xbg987zqv0"]
 

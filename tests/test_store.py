@@ -5,10 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import DEMO, Run, interaction_files
+from conftest import DEMO, interaction_files
 from interact import model
 from interact.errors import UserError
-from interact.model import Record, dump, load
+from interact.model import dump, load
 from interact.store import Store, atomic_write, find_store, init_store
 
 

@@ -1,8 +1,6 @@
-"""What many commands share: the --format option, output, notes, and interaction views."""
+"""What many commands share: the --format option, output, filters, and interaction views."""
 
 from __future__ import annotations
-
-import sys
 
 import click
 
@@ -23,31 +21,6 @@ def emit(fmt: str, view: View) -> None:
     text = render(fmt, view)
     if text:
         click.echo(text, nl=False)
-
-
-def read_text(words, edit: bool, what: str = "note") -> str | None:
-    """The note from its words, from stdin when it is '-', or from $EDITOR with --edit."""
-    from .. import messages as msg
-
-    text = " ".join(words).strip()
-    if text == "-":
-        text = sys.stdin.read().strip()
-    if edit:
-        edited = click.edit(text + "\n" if text else f"\n# Write the {what}; lines starting with # are ignored.\n")
-        if edited is None:
-            raise msg.empty_note()
-        text = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
-        if not text:
-            raise msg.empty_note()
-    return text or None
-
-
-def run_hooks(env, record: dict, *events: str) -> None:
-    """Run the user's own hooks for `events` (never the store's); their output goes to stderr."""
-    from ..hooks import fire
-
-    for line in fire(events, with_status(record, env), env.store.root, env.environ):
-        click.echo(line, err=True)
 
 
 def local_time(value, env) -> str:

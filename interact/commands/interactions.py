@@ -44,7 +44,7 @@ _creation_options = stacked(
 def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, category, ratings, tags, relates,
            sets, new, email, phone, personal, use_editor, what):
     from ..dates import parse_duration
-    from .common import read_text
+    from .writing import read_text
 
     words = list(words)
     who = None if personal or not words else words.pop(0)
@@ -62,7 +62,7 @@ def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, cat
 
 def _report_new(env, record, contact, event):
     """The new id alone on stdout (a contact made by --new on stderr), then the user's hook."""
-    from .common import run_hooks
+    from .writing import run_hooks
 
     if contact is not None:
         click.echo(msg.created_contact(contact), err=True)
@@ -168,7 +168,7 @@ def complete(env, id_, outcome, note, next_action, type_, when, ratings, sets, f
     click.echo(msg.completed(record), err=True)
     if follow is not None:
         click.echo(follow["id"])
-    from .common import run_hooks
+    from .writing import run_hooks
 
     run_hooks(env, record, "on_complete", *(["on_notify"] if record.get("notify") else []))
 
@@ -232,7 +232,7 @@ def comment(env, id_, words):
     Example:
       interact comment 7kq2 Customer called back, wants a call on Monday
     """
-    from .common import read_text
+    from .writing import read_text
 
     record = actions.comment(env.store, env.now, env.user, id_, read_text(words, False) or "")
     click.echo(msg.commented(record), err=True)

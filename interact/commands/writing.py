@@ -1,0 +1,40 @@
+"""What the commands that write share: a note's text, and the user's hooks afterwards.
+
+Kept apart from `common` so that `log` loads neither the query module nor the renderers.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+def read_text(words, edit: bool, what: str = "note") -> str | None:
+    """The note from its words, from stdin when it is '-', or from $EDITOR with --edit."""
+    from .. import messages as msg
+
+    text = " ".join(words).strip()
+    if text == "-":
+        text = sys.stdin.read().strip()
+    if edit:
+        edited = click.edit(text + "\n" if text else f"\n# Write the {what}; lines starting with # are ignored.\n")
+        if edited is None:
+            raise msg.empty_note()
+        text = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
+        if not text:
+            raise msg.empty_note()
+    return text or None
+
+
+def run_hooks(env, record: dict, *events: str) -> None:
+    """Run the user's own hooks for `events` (never the store's); their output goes to stderr."""
+    from ..hooks import config_path, fire, load_hooks
+
+    hooks, warnings = load_hooks(config_path(env.environ))
+    if not warnings and not any(event in hooks for event in events):
+        return  # the usual case: no hooks, and no status worked out for them
+    from ..query import status
+
+    for line in fire(events, {**record, "status": status(record, env.now, env.tz)}, env.store.root, env.environ):
+        click.echo(line, err=True)
