@@ -343,3 +343,14 @@ def test_hooks_in_a_pulled_interact_yaml_never_run(clones, tmp_path):
     (personal / "interact" / "config.yaml").write_text(f"hooks:\n  on_log: touch {marker}\n")
     bob.ok("log", "call", "jane", env={"INTERACT_USER": "bob", "XDG_CONFIG_HOME": str(personal)})
     assert marker.exists()
+
+
+def test_generate_and_import_commit_their_batch(team):
+    root = team.store
+    for name in ("Kestrel Housing", "Brightside School"):
+        team.ok("account", "add", name, "--kind", "prospect", "--opportunity", "Pilot=1000", "--commit")
+        team.ok("contact", "add", f"Someone at {name}", "--account", name, "--commit")
+    team.ok("generate", "--for", "prospects", "--date", "2026-11-26", "--count", "2", "--commit")
+    assert subjects(root)[0].startswith("generate: call with ") and subjects(root)[0].endswith(" and 1 more")
+    assert len(files_of_last_commit(root)) == 2
+    assert git(root, "status", "--porcelain") == ""

@@ -11,6 +11,7 @@ from .. import messages as msg
 from ..cli import pass_env, user_errors
 from ..interop import PRESETS
 from .common import emit, filter_from_options, filter_options, interaction_view
+from .team import commit_option
 
 
 @click.command()
@@ -53,6 +54,7 @@ def export(env, fmt, **filters):
               "store does not have (otherwise they are listed, and nothing is imported).")
 @click.option("--skip-bad", is_flag=True, help="Import the good rows even when some are bad (each is reported).")
 @click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing.")
+@commit_option(batch=True)
 @pass_env
 @user_errors
 def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dry_run):

@@ -8,6 +8,7 @@ from .. import messages as msg
 from ..cli import pass_env, user_errors
 from ..query import Names
 from .common import emit, format_option, interaction_view, people_names
+from .team import commit_option
 
 
 @click.command()
@@ -32,6 +33,7 @@ from .common import emit, format_option, interaction_view, people_names
 @click.option("--no-opportunities", is_flag=True, help="Also accounts without an open opportunity.")
 @click.option("--dry-run", is_flag=True, help="List what would be planned; write nothing.")
 @format_option()
+@commit_option(batch=True)
 @pass_env
 @user_errors
 def generate(env, kind, day, start, count, duration, gap, type_, assignee, note, category, within, town,

@@ -39,8 +39,14 @@ def check(env):
         click.get_current_context().exit(1)
 
 
-def commit_option(func):
-    """Give a writing command --commit/--no-commit (default: `auto_commit` in interact.yaml)."""
+def commit_option(func=None, *, batch: bool = False):
+    """Give a writing command --commit/--no-commit (default: `auto_commit` in interact.yaml).
+
+    A `batch` command (generate, import) writes many interactions: its commit subject
+    names the first and counts the rest.
+    """
+    if func is None:
+        return functools.partial(commit_option, batch=batch)
 
     @click.option("--commit/--no-commit", "commit", default=None,
                   help="Commit the files this command changed, and only them, with git "
@@ -51,7 +57,7 @@ def commit_option(func):
         ctx = click.get_current_context()
         env = ctx.find_object(Env)
         if commit or (commit is None and env.store.config.auto_commit):
-            user_errors(_commit_written)(env, _command_name(ctx))
+            user_errors(_commit_written)(env, _command_name(ctx), batch)
         return result
 
     return wrapper
@@ -65,13 +71,16 @@ def _command_name(ctx: click.Context) -> str:
     return " ".join(names)
 
 
-def _commit_written(env, command: str) -> None:
+def _commit_written(env, command: str, batch: bool) -> None:
     from .. import gitops
 
     store = env.store
     if not store.written:
         return
     subject = f"{command}: {_subject(store)}"
+    if batch:
+        count = len({p.stem for p in store.written if p.relative_to(store.root).parts[0] == "interactions"})
+        subject += f" and {count - 1} more" if count > 1 else ""
     with store.lock():
         sha = gitops.commit(store.root, store.written, subject)
     if sha:
