@@ -89,9 +89,15 @@ def is_id(text: str) -> bool:
 def shortest_prefixes(ids, wanted=None) -> dict[str, str]:
     """Each id's shortest prefix unique among `ids`, at least MIN_PREFIX characters (like git);
     only for the ids in `wanted` when given (a listing shows a few of 100,000: much quicker)."""
-    pool = set(ids)
-    pending = set(pool if wanted is None else wanted)
-    pool |= pending
+    pending = set(ids if wanted is None else wanted)
+    if wanted is None:
+        pool = set(pending)
+    else:
+        # only the ids that share a wanted id's first MIN_PREFIX characters can lengthen its
+        # prefix: one pass in C keeps those, and the loop below counts a few hundred, not all
+        head = itemgetter(slice(0, MIN_PREFIX))
+        heads = set(map(head, pending))
+        pool = set(compress(ids, map(heads.__contains__, map(head, ids)))) | pending
     result, length = {}, MIN_PREFIX
     while pending:  # a length at a time, looking only at ids that still share a prefix
         head = itemgetter(slice(0, length))  # map(head, ...) slices without a Python call per id
