@@ -225,15 +225,24 @@ def cli(ctx, dir_option, as_user, no_cache):
     """
     env = Env(dir_option, as_user, no_cache=no_cache)
     ctx.obj = env
+    if _kept_by_main is not None:
+        _kept_by_main.append(env)
     ctx.call_on_close(env.flush_warnings)
     ctx.call_on_close(env.close)
 
 
+# The envs of the console script's run: what they read is never freed (see main)
+_kept_by_main: list[Env] | None = None
+
+
 def main():
     """The console script. It ends without tearing the interpreter down, once its output is
-    flushed: freeing 100,000 records one by one takes a good part of the time listing them did."""
+    flushed: freeing 100,000 records one by one takes a good part of the time listing them did
+    (so its env is kept too: click lets go of it, and of what its store read, before returning)."""
     import signal
 
+    global _kept_by_main
+    _kept_by_main = []
     # `interact list | head` ends quietly, as a C tool would, rather than with an error
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
     try:

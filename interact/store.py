@@ -130,6 +130,7 @@ class Store:
         self.cache = cache
         self._index = None
         self._interaction_stems: list[str] | None = None  # from the last read through the index
+        self._interactions_read: list[Record] | None = None  # the last interactions() returned
         self.warnings: list[str] = []
         self.written: list[Path] = []  # every file written or removed, for `--commit`
         self._contacts: dict[str, Record] | None = None
@@ -196,7 +197,12 @@ class Store:
 
     def interactions(self) -> list[Record]:
         """Every valid interaction in the store."""
-        return self._all("interaction")
+        self._interactions_read = None  # the previous read can go before this one is made
+        records = self._all("interaction")
+        # kept as long as the store is: freeing 100,000 records one by one when a caller lets
+        # go of them takes longer than filtering them (and the CLI ends without freeing them)
+        self._interactions_read = records
+        return records
 
     def _all(self, kind: str) -> list[Record]:
         """Every valid record of a kind, in the order of their files; a warning for each other file."""
