@@ -5,17 +5,24 @@ parsing each file gave: the record, or the problem that made the file invalid, s
 warning is repeated without parsing it again. It is an accelerator only: deleting it changes
 no output, a damaged one is rebuilt silently, and every read checks it against the files:
 
-- `find -cnewer` (C speed, in a child process while this one loads the index; a Python walk
-  where there is no `find`) lists every file and folder whose status changed (its ctime)
-  since the last check. Writing to a file, creating, renaming or deleting one in a folder,
-  chmod and utime all set the ctime to the present, and nothing can set it back, so an
-  editor's save, a `git pull` or a copy that keeps old mtimes is always seen.
+- `find -cnewer` (C speed; in child processes, one for each share of the folders, while this
+  one reads the index; a Python walk where there is no `find`) lists every file and folder
+  whose status changed (its ctime) since the last check. Writing to a file, creating,
+  renaming or deleting one in a folder, chmod and utime all set the ctime to the present,
+  and nothing can set it back, so an editor's save, a `git pull` or a copy that keeps old
+  mtimes is always seen.
 - A changed folder is listed again (names and inode numbers): files that appeared, vanished
   or were replaced are found there. Only changed and new files are parsed again; when there
   are many (the first read, a big pull), forked helpers share the parsing.
 - A check starts from the file system's own clock, read just before the previous check
   began, less a margin: a change made during a check, or within the clock's granularity,
   is looked at again by the next one.
+
+A folder's records are stored in parts, by owner and by whether they are done (for
+interactions: assignee and completed), each part beside the facets of its records (for
+interactions: the folded text `search` looks in, and the people): a read that wants one
+user's open interactions, or those holding a word, unpickles only the parts and records
+that can match (a `Narrowing`), and the caller's own filter does the rest.
 
 Concurrency: SQLite's locking (write-ahead log) keeps the file whole; a process writes its
 update only if no other process wrote since it read, and otherwise just uses its result.
@@ -29,15 +36,18 @@ import io
 import os
 import pickle
 import stat
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from .model import Record
 
 INDEX_NAME = "index.sqlite"
-FORMAT = 4  # bump when what is stored changes
+FORMAT = 5  # bump when what is stored changes
 MARGIN_NS = 2_000_000_000  # covers coarse file-system clocks (2 s on FAT) and in-flight writes
 FIND = "find"
 FIND_FROM = 1000  # files: below this a walk in Python is quicker than starting `find`
+FIND_PROCESSES = 4  # at most, and no more than there are CPUs
 PARSE_APART_FROM = 2000  # files to parse: from this many, forked processes share the work
 FREEZE_FROM = 10000  # records loaded: from this many, the cyclic collector leaves them out
 RECORD_SUFFIX = ".yaml"
@@ -46,12 +56,30 @@ RECORD_SUFFIX = ".yaml"
 class Tree:
     """A folder of record files: `depth` folder levels lie between `top` and the files."""
 
-    def __init__(self, name: str, top: Path, depth: int, fingerprint: str, parse):
+    def __init__(self, name: str, top: Path, depth: int, fingerprint: str, parse,
+                 part=None, facets=None):
         self.name = name                # its key in the index: interactions, contacts, accounts
         self.top = top
         self.depth = depth              # 2 for interactions/YYYY/MM/, 0 for contacts/
         self.fingerprint = fingerprint  # what parsing and checking a file depend on (code, configuration)
         self.parse = parse              # (bytes, path) -> (record, None) or (None, problem)
+        self.part = part                # record -> (owner, done): the part it is stored in
+        self.facets = facets            # record -> what a Narrowing's `keep` looks at (picklable)
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """Which stored records a read may leave out: a looser test than the caller's own filter,
+    which the caller still applies (a read may give more: all the records of a folder that
+    changed since the last read, for one). A record kept through `keep` has its facets in
+    `record.facets`."""
+
+    owner: str | None = None    # only records of this owner (None: any)
+    done: bool | None = None    # only done (True) or only not done (False) records
+    keep: Callable[[object], bool] | None = None  # of a record's facets: whether it may match
+
+
+EVERYTHING = Narrowing()
 
 
 class IndexUnavailable(Exception):
@@ -145,11 +173,9 @@ def _dumps(value) -> bytes:
 
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
-    # A record is stored as its fields and its folded text alone (its path is set on the way
-    # out): quicker to load.
-    pickler.dispatch_table = {Record: lambda record: (copyreg.__newobj__, (Record,),
-                                                      (None, {"folded_text": getattr(record, "folded_text", None)}),
-                                                      None, iter(record.items()))}
+    # A record is stored as its fields alone (its path is set on the way out): quicker to load.
+    pickler.dispatch_table = {Record: lambda record: (copyreg.__newobj__, (Record,), None, None,
+                                                      iter(record.items()))}
     pickler.dump(value)
     return buffer.getvalue()
 
@@ -196,24 +222,44 @@ def _set_paths(records: list[Record], names: dict[int, str], folder: str) -> Non
         records[position]._path = prefix + name
 
 
-class _Folder:
-    """One folder as the index knows it.
+def _assemble(pieces: list[tuple[list, list[int], dict]], complete: bool) -> tuple[list[Record], dict[int, str]]:
+    """A folder's (records, names) in file-name order, from the parts read of it: each
+    (records, their positions among the folder's records, {position: file name})."""
+    names = {}
+    for _, _, part_names in pieces:
+        names.update(part_names)
+    if complete:
+        records = [None] * sum(len(part) for part, _, _ in pieces)
+        for part, positions, _ in pieces:
+            for position, record in zip(positions, part):
+                records[position] = record
+        if None in records:
+            raise _Damaged("a folder's parts do not fit together")
+        return records, names
+    placed = sorted((position, record) for part, positions, _ in pieces for position, record in zip(positions, part))
+    records = [record for _, record in placed]
+    return records, {i: names[position] for i, (position, _) in enumerate(placed) if position in names}
 
-    `entries` is {name: inode} of its record files (a leaf folder) or of its subfolders; a
-    leaf folder's are read from the index only when it changed. A leaf folder also has its
-    files' results: as stored, `records` (the valid ones, by file name, without their path),
-    `names` ({position: file name} for the records whose file is not `<id>.yaml`) and
-    `problems` ([(name, problem)] for the other files); or, once changed in this run, `items`:
-    {name: (record, None) or (None, problem)}. A problem that is an OSError (the file could
-    not be read) is not stored: that file is read again each time.
+
+class _Folder:
+    """A folder of record files as the index knows it.
+
+    `stored` is what the index holds of its valid records, in file-name order: (records,
+    names), `names` being {position: file name} for the records whose file is not
+    `<id>.yaml`; all of them when `complete`, else those of the parts a narrowed read took.
+    `problems` is [(name, problem)] for its other files. Once it changed in this run,
+    `items` is {name: (record, None) or (None, problem)} for every file. `entries` is
+    {name: inode} of its files, read from the index only when needed. A problem that is an
+    OSError (the file could not be read) is not stored: that file is read again each time.
     """
 
-    __slots__ = ("leaf", "entries", "stored", "problems", "items")
+    __slots__ = ("entries", "files", "stored", "complete", "problems", "items")
 
-    def __init__(self, leaf: bool, entries=None, stored=None, problems=()):
-        self.leaf = leaf
+    def __init__(self, files: int, entries=None, problems=()):
+        self.files = files  # about how many files it holds: shares out the change scan
         self.entries = entries
-        self.stored = stored or ([], {})
+        self.stored = ([], {})
+        self.complete = entries is not None  # a folder read in full has nothing stored to read
         self.problems = list(problems)
         self.items = None
 
@@ -235,19 +281,32 @@ class _Folder:
         return [(name, problem) for name, (record, problem) in sorted(self.items.items()) if record is None]
 
     def all_items(self) -> dict:
+        """{name: (record, None) or (None, problem)}, to change; the folder must be complete."""
         if self.items is None:
+            assert self.complete
             records, names = self.stored
             self.items = {names.get(i) or f"{record['id']}{RECORD_SUFFIX}": (record, None)
                           for i, record in enumerate(records)}
             self.items.update((name, (None, problem)) for name, problem in self.problems)
         return self.items
 
-    def row(self) -> tuple[int, bytes, bytes | None, bytes | None]:
-        """(files, entries, records, problems) as stored."""
-        if not self.leaf:
-            return 0, _dumps(self.entries), None, None
+    def rows(self, tree: Tree) -> tuple[tuple, list[tuple]]:
+        """What is stored of it: (files, entries, problems), and its parts, each (owner, done,
+        (records, positions, names), facets)."""
+        records, names = self.records()
+        by_part: dict[tuple, list[int]] = {}
+        for position, record in enumerate(records):
+            by_part.setdefault(tree.part(record) if tree.part else (None, None), []).append(position)
+        parts = []
+        for (owner, done), positions in by_part.items():
+            chosen = [records[p] for p in positions]
+            facets = None
+            if tree.facets:
+                facets = _dumps([f if (f := getattr(r, "facets", None)) is not None else tree.facets(r) for r in chosen])
+            parts.append((owner, None if done is None else int(done),
+                          _dumps((chosen, positions, {p: names[p] for p in positions if p in names})), facets))
         problems = [(name, problem if isinstance(problem, str) else None) for name, problem in self.problem_items()]
-        return len(self.entries), _dumps(self.entries), _dumps(self.records()), _dumps(problems)
+        return (len(self.entries), _dumps(self.entries), _dumps(problems)), parts
 
 
 # --- the index --------------------------------------------------------------------------
@@ -260,6 +319,10 @@ def _join(rel: str, name: str) -> str:
     return f"{rel}/{name}" if rel else name
 
 
+def _walk_key(rel: str) -> list[str]:
+    return rel.split("/")
+
+
 class Index:
     """The index file of one store, in its `.cache` folder."""
 
@@ -268,19 +331,18 @@ class Index:
         self.path = self.cache_dir / INDEX_NAME
         self._connection = None  # one for the life of the store: closing checkpoints the log
 
-    def load(self, tree: Tree) -> tuple[list[Record], list[tuple[str, str]], list[str]]:
-        """The tree's valid records and its files' problems, in walk order, as parsing every
-        file would give them: (records, [(path, problem)], the stem of every file's name).
-        """
+    def load(self, tree: Tree, narrowing: Narrowing = EVERYTHING) -> Loaded:
+        """The tree's valid records (all those `narrowing` lets through, in walk order) and
+        its files' problems, as parsing every file would give them."""
         import sqlite3
 
         if not os.path.isdir(tree.top):
-            return [], [], []
+            return Loaded([], [], None)
         for _ in range(2):
             try:
                 with _gc_paused():
-                    loaded = _Load(self, tree).run()
-                    if len(loaded[0]) >= FREEZE_FROM:
+                    loaded = _Load(self, tree, narrowing).run()
+                    if len(loaded.records) >= FREEZE_FROM:
                         # they live as long as the process: left out of the collector's scans
                         # from now on (reference counting still frees them); done before the
                         # collector resumes, or its first pass would go through them all
@@ -320,18 +382,24 @@ class Index:
 
     @staticmethod
     def _create(connection) -> None:
-        # A folder's records are about 1 MB: large pages read them quicker. Set first: set
+        # Parts of records are tens of kilobytes: large pages read them quicker. Set first: set
         # after other pragmas, SQLite held a whole transaction's pages in memory.
         connection.execute("PRAGMA page_size = 65536")
         connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
         connection.execute("BEGIN IMMEDIATE")
         if connection.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
-            connection.execute("DROP TABLE IF EXISTS trees")
-            connection.execute("DROP TABLE IF EXISTS folders")
+            for table in ("trees", "folders", "parts"):
+                connection.execute(f"DROP TABLE IF EXISTS {table}")
             connection.execute("CREATE TABLE trees (name TEXT PRIMARY KEY, fingerprint TEXT, ino INTEGER, "
                                "clock INTEGER, generation INTEGER)")
-            connection.execute("CREATE TABLE folders (tree TEXT, folder TEXT, files INTEGER, entries BLOB, "
-                               "records BLOB, problems BLOB, PRIMARY KEY (tree, folder))")
+            # a folder of files has files, entries ({name: inode}) and problems; one above them
+            # only entries ({subfolder: inode})
+            connection.execute("CREATE TABLE folders (tree TEXT, folder TEXT, leaf INTEGER, files INTEGER, "
+                               "entries BLOB, problems BLOB, PRIMARY KEY (tree, folder))")
+            connection.execute("CREATE TABLE parts (tree TEXT, folder TEXT, owner TEXT, done INTEGER, "
+                               "records BLOB, facets BLOB)")
+            connection.execute("CREATE INDEX parts_by_folder ON parts (tree, folder)")
+            connection.execute("CREATE INDEX parts_by_owner ON parts (tree, owner, done)")
             connection.execute(f"PRAGMA user_version = {FORMAT}")
         connection.execute("COMMIT")
 
@@ -352,21 +420,45 @@ class _Damaged(Exception):
     """What the index holds cannot be read back."""
 
 
+class Loaded:
+    """What one read gave: `records` and `problems` ([(path, problem)]), both in walk order."""
+
+    def __init__(self, records: list[Record], problems: list[tuple[str, str]], load: _Load | None):
+        self.records = records
+        self.problems = problems
+        self._load = load
+
+    def stems(self) -> list[str] | None:
+        """The name of every record file, valid or not, without its suffix; None when the
+        index can no longer tell (it was damaged or removed since)."""
+        import sqlite3
+
+        if self._load is None:
+            return []
+        end = -len(RECORD_SUFFIX)
+        try:
+            return [name[:end] for rel in self._load.leaves for name in self._load.entries(rel)]
+        except (sqlite3.Error, _Damaged, IndexUnavailable):
+            return None
+
+
 class _Load:
     """One read of a tree through the index, and the update it brings."""
 
-    def __init__(self, index: Index, tree: Tree):
+    def __init__(self, index: Index, tree: Tree, narrowing: Narrowing):
         self.index = index
         self.tree = tree
+        self.narrowing = narrowing
         self.top = os.fspath(tree.top)
         self.connection = index.connection()
-        self.folders: dict[str, _Folder] = {}
+        self.inner: dict[str, dict[str, int]] = {}  # the folders above the files: {subfolder: inode}
+        self.leaves: dict[str, _Folder] = {}        # the folders of files
         self.dirty: set[str] = set()     # folders to write
         self.removed: set[str] = set()   # folders to delete
         self.walked: set[str] = set()    # folders read in full in this run
         self.to_parse: list[tuple[str, str]] = []  # (folder, file name), by folder
 
-    def run(self) -> tuple[list[Record], list[tuple[str, str]], list[str]]:
+    def run(self) -> Loaded:
         connection = self.connection
         try:
             with _ClockFile(self.index.cache_dir) as clock:
@@ -375,11 +467,11 @@ class _Load:
                                          (self.tree.name,)).fetchone()
                 top_ino = os.stat(self.top).st_ino
                 if row is not None and row[:2] == (self.tree.fingerprint, top_ino) and row[2] <= clock.now:
-                    (files,) = connection.execute("SELECT total(files) FROM folders WHERE tree = ?",
-                                                  (self.tree.name,)).fetchone()
-                    changes = _ChangeScan(self.top, self.tree.depth + 1, row[2] - MARGIN_NS, clock.path,
-                                          use_find=files >= FIND_FROM)
                     self._read_folders()
+                    files = sum(folder.files for folder in self.leaves.values())
+                    changes = _ChangeScan(self.top, list(self.inner), {rel: f.files for rel, f in self.leaves.items()},
+                                          row[2] - MARGIN_NS, clock.path, use_find=files >= FIND_FROM)
+                    self._read_parts()  # while `find` runs
                     changed = changes.result()
                     self._update(changed)
                     self._parse()
@@ -400,27 +492,81 @@ class _Load:
 
     def _read_folders(self) -> None:
         rows = self.connection.execute(
-            "SELECT folder, CASE WHEN records IS NULL THEN entries END, records, problems FROM folders "
+            "SELECT folder, leaf, files, CASE WHEN leaf THEN NULL ELSE entries END, problems FROM folders "
             "WHERE tree = ?", (self.tree.name,))
         try:
-            for rel, entries, records, problems in rows:
-                if records is None:
-                    self.folders[rel] = _Folder(False, _loads(entries))
+            for rel, leaf, files, entries, problems in rows:
+                if leaf:
+                    self.leaves[rel] = _Folder(files, problems=_loads(problems))
                 else:
-                    stored = _loads(records)
-                    _set_paths(*stored, self._folder_path(rel))  # now, while `find` runs
-                    self.folders[rel] = _Folder(True, None, stored, _loads(problems))
+                    self.inner[rel] = _loads(entries)
         except Exception as error:  # whatever unpickling garbage raises
             raise _Damaged(error) from None
 
-    def _entries(self, rel: str) -> dict[str, int]:
-        """A leaf folder's entries, read when needed, in the same snapshot as the rest."""
-        folder = self.folders[rel]
-        if folder.entries is None:
-            (blob,) = self.connection.execute("SELECT entries FROM folders WHERE tree = ? AND folder = ?",
-                                              (self.tree.name, rel)).fetchone()
+    def _read_parts(self) -> None:
+        """The stored records that the narrowing lets through, into their folders."""
+        narrowing, keep = self.narrowing, self.narrowing.keep
+        query = f"SELECT folder, records{', facets' if keep else ''} FROM parts WHERE tree = ?"
+        params = [self.tree.name]
+        if narrowing.owner is not None:
+            query += " AND owner = ?"
+            params.append(narrowing.owner)
+        if narrowing.done is not None:
+            query += " AND done = ?"
+            params.append(int(narrowing.done))
+        pieces: dict[str, list] = {}
+        try:
+            for row in self.connection.execute(query, params):
+                facets = _loads(row[2]) if keep and row[2] is not None else None
+                chosen = None if facets is None else [i for i, f in enumerate(facets) if keep(f)]
+                if chosen == []:
+                    continue  # not unpickled at all: the point of facets
+                records, positions, names = _loads(row[1])
+                if chosen is not None:
+                    for i in chosen:
+                        records[i].facets = facets[i]
+                    records, positions = [records[i] for i in chosen], [positions[i] for i in chosen]
+                pieces.setdefault(row[0], []).append((records, positions, names))
+            complete = narrowing == EVERYTHING
+            for rel, folder in self.leaves.items():
+                folder.stored = _assemble(pieces.get(rel, []), complete)
+                folder.complete = complete
+                _set_paths(*folder.stored, self._folder_path(rel))
+        except _Damaged:
+            raise
+        except Exception as error:
+            raise _Damaged(error) from None
+
+    def _complete(self, rel: str) -> _Folder:
+        """A folder with all its stored records (and their facets), to be changed."""
+        folder = self.leaves[rel]
+        if not folder.complete:
+            rows = self.connection.execute("SELECT records, facets FROM parts WHERE tree = ? AND folder = ?",
+                                           (self.tree.name, rel))
             try:
-                folder.entries = _loads(blob)
+                pieces = []
+                for blob, facets in rows:
+                    records, positions, names = _loads(blob)
+                    for record, facet in zip(records, _loads(facets) if facets is not None else ()):
+                        record.facets = facet  # kept, not made again, when the folder is written
+                    pieces.append((records, positions, names))
+                folder.stored = _assemble(pieces, complete=True)
+            except _Damaged:
+                raise
+            except Exception as error:
+                raise _Damaged(error) from None
+            folder.complete = True
+            _set_paths(*folder.stored, self._folder_path(rel))
+        return folder
+
+    def entries(self, rel: str) -> dict[str, int]:
+        """A leaf folder's entries, read when needed."""
+        folder = self.leaves[rel]
+        if folder.entries is None:
+            row = self.index.connection().execute("SELECT entries FROM folders WHERE tree = ? AND folder = ?",
+                                                  (self.tree.name, rel)).fetchone()
+            try:
+                folder.entries = _loads(row[0])
             except Exception as error:
                 raise _Damaged(error) from None
         return folder.entries
@@ -443,30 +589,31 @@ class _Load:
             else:
                 changed_folders.append(rel)
         for rel in sorted(changed_folders, key=_depth):  # parents first
-            if rel in self.folders and rel not in self.walked:
+            if (rel in self.inner or rel in self.leaves) and rel not in self.walked:
                 self._relist(rel, changed_files)
         for rel, names in sorted(changed_files.items()):
-            if rel in self.folders and rel not in self.walked:
+            if rel in self.leaves and rel not in self.walked:
                 self._reread(rel, names)
 
     def _relist(self, rel: str, changed_files: dict) -> None:
         """A changed folder: what appeared in it, vanished or was replaced."""
-        folder = self.folders[rel]
+        leaf = rel in self.leaves
         try:
-            now = _listing(self._folder_path(rel), folder.leaf)
+            now = _listing(self._folder_path(rel), leaf)
         except (FileNotFoundError, NotADirectoryError):
             return  # gone: its parent changed too, and drops it
-        before = self._entries(rel) if folder.leaf else folder.entries
+        before = self.entries(rel) if leaf else self.inner[rel]
         if now == before:
             return
-        folder.entries = now
         self.dirty.add(rel)
-        if folder.leaf:
-            items = folder.all_items()
+        if leaf:
+            items = self._complete(rel).all_items()
+            self.leaves[rel].entries = now
             for name in before.keys() - now.keys():
                 items.pop(name, None)
             changed_files.setdefault(rel, set()).update(name for name, ino in now.items() if before.get(name) != ino)
             return
+        self.inner[rel] = now
         for name, ino in before.items():
             if now.get(name) != ino:
                 self._drop(_join(rel, name))
@@ -475,8 +622,8 @@ class _Load:
                 self._walk(_join(rel, name), os.path.join(self._folder_path(rel), name))
 
     def _reread(self, rel: str, names: set[str]) -> None:
-        entries = self._entries(rel)
-        self.folders[rel].all_items()
+        entries = self.entries(rel)
+        self._complete(rel).all_items()
         for name in sorted(names):
             path = os.path.join(self._folder_path(rel), name)
             if name not in entries:
@@ -488,10 +635,11 @@ class _Load:
             self.to_parse.append((rel, name))
 
     def _drop(self, rel: str) -> None:
-        for key in [k for k in self.folders if k == rel or k.startswith(rel + "/")]:
-            del self.folders[key]
-            self.dirty.discard(key)
-            self.removed.add(key)
+        for folders in (self.inner, self.leaves):
+            for key in [k for k in folders if k == rel or k.startswith(rel + "/")]:
+                del folders[key]
+                self.dirty.discard(key)
+                self.removed.add(key)
 
     def _walk(self, rel: str, path: str) -> None:
         """Read a folder in full: every file under it is parsed."""
@@ -500,15 +648,16 @@ class _Load:
             entries = _listing(path, leaf)
         except (FileNotFoundError, NotADirectoryError):
             return
-        folder = self.folders[rel] = _Folder(leaf, entries)
         self.walked.add(rel)
         self.dirty.add(rel)
-        if leaf:
-            folder.items = {}
-            self.to_parse += [(rel, name) for name in sorted(entries)]
+        if not leaf:
+            self.inner[rel] = entries
+            for name in sorted(entries):
+                self._walk(_join(rel, name), os.path.join(path, name))
             return
-        for name in sorted(entries):
-            self._walk(_join(rel, name), os.path.join(path, name))
+        folder = self.leaves[rel] = _Folder(len(entries), entries)
+        folder.items = {}
+        self.to_parse += [(rel, name) for name in sorted(entries)]
 
     def _parse(self) -> None:
         """Parse the files that are new or changed, into their folders' items."""
@@ -526,7 +675,7 @@ class _Load:
         for helper, chunk in helpers:
             results += (helper and helper.results()) or self._read_all(chunk)
         for (rel, name), item in zip(jobs, results):
-            items = self.folders[rel].items
+            items = self.leaves[rel].items
             if items.get(name) != item:
                 items[name] = item
                 self.dirty.add(rel)
@@ -558,6 +707,7 @@ class _Load:
     def _write(self, clock: int, generation, top_ino: int, rebuilt: bool) -> None:
         """Store the update, unless another process wrote since this one read."""
         connection, name = self.connection, self.tree.name
+        rows = {rel: self.leaves[rel].rows(self.tree) for rel in self.dirty if rel in self.leaves}
         connection.execute("BEGIN IMMEDIATE")
         row = connection.execute("SELECT generation FROM trees WHERE name = ?", (name,)).fetchone()
         if (row[0] if row else None) != generation:
@@ -565,44 +715,64 @@ class _Load:
             return
         if rebuilt:
             connection.execute("DELETE FROM folders WHERE tree = ?", (name,))
-        connection.executemany("DELETE FROM folders WHERE tree = ? AND folder = ?",
-                               [(name, rel) for rel in self.removed])
+            connection.execute("DELETE FROM parts WHERE tree = ?", (name,))
+        for rel in sorted(self.removed | self.dirty):
+            connection.execute("DELETE FROM folders WHERE tree = ? AND folder = ?", (name, rel))
+            connection.execute("DELETE FROM parts WHERE tree = ? AND folder = ?", (name, rel))
         for rel in sorted(self.dirty):
-            connection.execute("INSERT OR REPLACE INTO folders VALUES (?, ?, ?, ?, ?, ?)",
-                               (name, rel, *self.folders[rel].row()))
+            if rel in self.inner:
+                connection.execute("INSERT INTO folders VALUES (?, ?, 0, 0, ?, NULL)",
+                                   (name, rel, _dumps(self.inner[rel])))
+                continue
+            folder_row, parts = rows[rel]
+            connection.execute("INSERT INTO folders VALUES (?, ?, 1, ?, ?, ?)", (name, rel, *folder_row))
+            connection.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?)",
+                                   [(name, rel, *part) for part in parts])
         connection.execute("INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?, ?)",
                            (name, self.tree.fingerprint, top_ino, clock, (generation or 0) + 1))
         connection.execute("COMMIT")
 
     # the result ----------------------------------------------------------------------
 
-    def _result(self) -> tuple[list[Record], list[tuple[str, str]], list[str]]:
-        records, problems, stems = [], [], []
-        end = -len(RECORD_SUFFIX)
-        for rel in sorted((rel for rel, folder in self.folders.items() if folder.leaf), key=lambda r: r.split("/")):
-            folder = self.folders[rel]
+    def _result(self) -> Loaded:
+        records, problems = [], []
+        for rel in sorted(self.leaves, key=_walk_key):
+            folder = self.leaves[rel]
             prefix = self._folder_path(rel)
-            self._retry_unreadable(rel, folder)
+            readable = self._retry_unreadable(rel, folder)
             found, names = folder.records()
             if folder.items is not None:  # else done on reading
                 _set_paths(found, names, prefix)
             records += found
-            stems += [record["id"] for record in found]
-            for position, name in names.items():
-                stems[len(stems) - len(found) + position] = name[:end]
+            records += readable
             for name, problem in folder.problem_items():
                 problems.append((os.path.join(prefix, name), str(problem)))
-                stems.append(name[:end])
-        return records, problems, stems
+        return Loaded(records, problems, self)
 
-    def _retry_unreadable(self, rel: str, folder: _Folder) -> None:
-        """Files that could not be read last time are read again (their error is not kept)."""
+    def _retry_unreadable(self, rel: str, folder: _Folder) -> list[Record]:
+        """Files that could not be read last time are read again (their error is not kept).
+        Gives those that are now valid records, when the folder's records were narrowed (in
+        a complete folder they take their place among the others)."""
         if all(isinstance(problem, str) for _, problem in folder.problem_items()):
-            return
-        items = folder.all_items()
-        for name, (record, problem) in list(items.items()):
-            if record is None and not isinstance(problem, str):
-                items[name] = self._read(os.path.join(self._folder_path(rel), name), {})
+            return []
+        folder_path = self._folder_path(rel)
+        if folder.complete:
+            items = folder.all_items()
+            for name, (record, problem) in list(items.items()):
+                if record is None and not isinstance(problem, str):
+                    items[name] = self._read(os.path.join(folder_path, name), {})
+            return []
+        readable, problems = [], []
+        for name, problem in folder.problems:
+            if not isinstance(problem, str):
+                record, problem = self._read(os.path.join(folder_path, name), {})
+                if record is not None:
+                    record.path = os.path.join(folder_path, name)
+                    readable.append(record)
+                    continue
+            problems.append((name, problem))
+        folder.problems = problems
+        return readable
 
 
 class _Helper:
@@ -672,34 +842,66 @@ class _ClockFile:
 
 
 class _ChangeScan:
-    """The paths under `top` (relative, '' for top itself) whose ctime is later than `since`,
-    down to `levels` below top. With `use_find`, `find` runs in a child process while this
+    """The paths under `top` (relative, '' for top itself) whose ctime is later than `since`:
+    of the folders above the files (`inner`), and of each folder of files (`leaves`, with
+    about how many files each holds) and its files.
+
+    With `use_find`, `find` runs in child processes, each over a share of the folders of
+    files (stat-ing 100,000 files is the bulk of a warm read: the CPUs share it) while this
     one goes on; a Python walk does the same where there is no `find`, or for few files."""
 
-    def __init__(self, top: str, levels: int, since: int, reference: str, use_find: bool):
-        self.top, self.levels, self.since = os.path.abspath(top), levels, since
-        self.process = None
+    def __init__(self, top: str, inner: list[str], leaves: dict[str, int], since: int, reference: str,
+                 use_find: bool):
+        self.top, self.inner, self.since = os.path.abspath(top), inner, since
+        ways = min(os.cpu_count() or 1, FIND_PROCESSES) if use_find else 1
+        self.shares = [share for share in _shares(leaves, ways) if share]
+        self.processes = [None] * len(self.shares)
         if use_find:
             import subprocess
 
             os.utime(reference, ns=(since, since))
-            with contextlib.suppress(OSError):
-                self.process = subprocess.Popen(
-                    [FIND, "-L", self.top, "-maxdepth", str(levels), "-cnewer", reference, "-print0"],
-                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            for i, share in enumerate(self.shares):
+                with contextlib.suppress(OSError):
+                    self.processes[i] = subprocess.Popen(
+                        [FIND, "-L", *(self._path(rel) for rel in share), "-maxdepth", "1", "-cnewer", reference,
+                         "-print0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+
+    def _path(self, rel: str) -> str:
+        return os.path.join(self.top, rel) if rel else self.top
 
     def result(self) -> list[str]:
-        if self.process is not None:
-            output, _ = self.process.communicate()
-            if self.process.returncode == 0:
-                start = len(os.fsencode(self.top)) + 1
-                return [os.fsdecode(path[start:]) for path in output.split(b"\0") if path]
-        return _changed_by_walk(self.top, self.levels, self.since)
+        changed = [rel for rel in self.inner if _changed_since(self._path(rel), self.since)]
+        start = len(os.fsencode(self.top)) + 1
+        for share, process in zip(self.shares, self.processes):
+            output = process.communicate()[0] if process is not None else None
+            if output is not None and process.returncode == 0:
+                changed += [os.fsdecode(path[start:]) for path in output.split(b"\0") if path]
+            else:  # no `find`, or a folder of the share is gone (its parent changed too)
+                for rel in share:
+                    changed += _changed_by_walk(self.top, rel, 1, self.since)
+        return changed
 
 
-def _changed_by_walk(top: str, levels: int, since: int) -> list[str]:
-    """What `find -L top -maxdepth levels -cnewer` lists, in Python."""
-    changed, pending = [], [("", top, 0)]
+def _shares(leaves: dict[str, int], ways: int) -> list[list[str]]:
+    """The folders of files dealt into `ways` shares of about as many files each."""
+    shares, sizes = [[] for _ in range(ways)], [0] * ways
+    for rel, files in sorted(leaves.items(), key=lambda item: -item[1]):
+        lightest = sizes.index(min(sizes))
+        shares[lightest].append(rel)
+        sizes[lightest] += files + 1
+    return shares
+
+
+def _changed_since(path: str, since: int) -> bool:
+    try:
+        return os.stat(path).st_ctime_ns > since
+    except OSError:
+        return True  # vanished, or a broken link: looked at again
+
+
+def _changed_by_walk(top: str, start: str, levels: int, since: int) -> list[str]:
+    """What `find -L top/start -maxdepth levels -cnewer` lists, relative to `top`, in Python."""
+    changed, pending = [], [(start, os.path.join(top, start) if start else top, 0)]
     while pending:
         rel, path, level = pending.pop()
         try:

@@ -46,14 +46,14 @@ class Record(dict):
 
     # The path may be set as a str: it becomes a Path when first asked for, so that
     # loading 100,000 records from the index does not build 100,000 Path objects.
-    # `folded_text`: what `search` looks in of the record's own fields, folded (query.own_text),
-    # kept in the index with the record so that a search does not fold 100,000 records again
-    __slots__ = ("_path", "folded_text")
+    # `facets`: what the index keeps beside the record for narrowing a read (query.facets),
+    # when it was read with them: a search then does not fold 100,000 records again
+    __slots__ = ("_path", "facets")
 
     def __init__(self, *args, path=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._path = path
-        self.folded_text = None
+        self.facets = None
 
     @property
     def path(self) -> Path | None:

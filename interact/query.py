@@ -120,11 +120,14 @@ class Names:
     def mention(self, record: dict, word: str) -> bool:
         """Whether `word` (folded) occurs in the name of one of the record's contacts or
         accounts; an id that names nobody stands for itself."""
+        return self.mentioned(record.get("contacts"), record.get("accounts"), word)
+
+    def mentioned(self, contacts, accounts, word: str) -> bool:
+        """`mention`, given the record's contact ids and account ids."""
         if word not in self._holding:  # once a word: there are far fewer names than records
             self._holding[word] = tuple({i for i, name in pool.items() if word in _folded(name)}
                                         for pool in (self.contacts, self.accounts))
-        for pool, holding, ids in zip((self.contacts, self.accounts), self._holding[word],
-                                      (record.get("contacts"), record.get("accounts"))):
+        for pool, holding, ids in zip((self.contacts, self.accounts), self._holding[word], (contacts, accounts)):
             for rid in ids or ():
                 if rid in holding or (rid and rid not in pool and word in _folded(rid)):
                     return True
@@ -133,18 +136,25 @@ class Names:
 
 def own_text(record: dict) -> str:
     """What `search` looks in of the record itself, folded, one field a line (so that a
-    phrase never spans two fields): the index keeps it with the record."""
+    phrase never spans two fields)."""
     parts = [record.get(key) for key in SEARCHED_FIELDS]
     parts += [post.get("text") for post in record.get("posts") or [] if isinstance(post, dict)]
     parts += record.get("tags") or []
     return "\n".join(_folded(part) for part in parts if part)
 
 
+def facets(record: dict) -> tuple:
+    """What the index keeps beside an interaction, so that a search, a filter by person or a
+    look for follow-ups tests it without unpickling the record: (own_text, contact ids,
+    account ids, the id it follows up)."""
+    return (own_text(record), tuple(record.get("contacts") or ()), tuple(record.get("accounts") or ()),
+            record.get("follow_up_of"))
+
+
 def contains_all(record: dict, words: tuple[str, ...], names: Names) -> bool:
     """Whether every word occurs in the record's own text or in the name of one of its people."""
-    own = getattr(record, "folded_text", None)  # kept by the index
-    if own is None:
-        own = own_text(record)
+    kept = getattr(record, "facets", None)  # when read through the index with them
+    own = kept[0] if kept is not None else own_text(record)
     return all(word in own or names.mention(record, word) for word in words)
 
 
@@ -208,7 +218,34 @@ def filter_records(records, flt: Filter, now: datetime, tz: tzinfo, names: Names
 def select(store, flt: Filter, now: datetime, tz: tzinfo) -> list:
     """The store's interactions that `flt` lets through, sorted, limited."""
     names = Names.of(store) if flt.words else None
-    return filter_records(store.interactions(), flt, now, tz, names)
+    return filter_records(store.interactions(narrowing(flt, names)), flt, now, tz, names)
+
+
+def narrowing(flt: Filter, names: Names | None = None):
+    """What the store's index may leave out for `flt` (index.Narrowing): a looser test,
+    decided by the assignee, whether it is completed, and the facets; `flt` still decides."""
+    from .index import Narrowing
+
+    done = {"completed": True, "open": False, "missed": False, "outstanding": False}.get(flt.status)
+    keep = None
+    if flt.words or flt.contact is not None or flt.account is not None:
+        names = names or Names()
+
+        def keep(kept: tuple) -> bool:
+            text, contacts, accounts, _ = kept
+            if (flt.contact is not None and flt.contact not in contacts) or \
+                    (flt.account is not None and flt.account not in accounts):
+                return False
+            return all(word in text or names.mentioned(contacts, accounts, word) for word in flt.words)
+    return Narrowing(owner=flt.assignee, done=done, keep=keep)
+
+
+def follow_ups(store, rid: str) -> list[str]:
+    """The ids of the interactions that follow `rid` up, sorted."""
+    from .index import Narrowing
+
+    records = store.interactions(Narrowing(keep=lambda kept: kept[3] == rid))
+    return sorted(r["id"] for r in records if r.get("follow_up_of") == rid)
 
 
 # --- the day, the month, the history -----------------------------------------------

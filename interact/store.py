@@ -118,6 +118,12 @@ def _fsync_dir(folder: Path) -> None:
 
 # --- the store ---------------------------------------------------------------------
 
+def _interaction_part(record: dict) -> tuple[str | None, bool]:
+    """The part of the index an interaction is kept in: its assignee, and whether it is completed."""
+    assignee = record.get("assignee")
+    return (assignee if isinstance(assignee, str) else None), bool(record.get("completed_at"))
+
+
 class Store:
     """One store on disk. Reading never stops at a bad file: it is noted in `warnings`.
 
@@ -129,7 +135,7 @@ class Store:
         self.root = Path(root)
         self.cache = cache
         self._index = None
-        self._interaction_stems: list[str] | None = None  # from the last read through the index
+        self._interaction_files = None  # index.Loaded: the last read of the interactions through the index
         self._interactions_read: list[Record] | None = None  # the last interactions() returned
         self.warnings: list[str] = []
         self.written: list[Path] = []  # every file written or removed, for `--commit`
@@ -189,24 +195,26 @@ class Store:
         """The id of every interaction file, readable or not: what `find_interaction` matches against."""
         from .index import record_names
 
-        if self._interaction_stems is not None:  # known since interactions() read the index
-            return list(self._interaction_stems)
+        stems = self._interaction_files and self._interaction_files.stems()  # known from the index
+        if stems is not None:
+            return stems
         end = -len(".yaml")
         return [name[:end] for _, names in record_names(self.dir("interaction"), KIND_DEPTHS["interaction"])
                 for name in names]
 
-    def interactions(self) -> list[Record]:
-        """Every valid interaction in the store."""
+    def interactions(self, narrowing=None) -> list[Record]:
+        """Every valid interaction in the store; with `narrowing` (an index.Narrowing, built by
+        query.narrowing), those it lets through may be all that come: the caller filters them."""
         self._interactions_read = None  # the previous read can go before this one is made
-        records = self._all("interaction")
+        records = self._all("interaction", narrowing)
         # kept as long as the store is: freeing 100,000 records one by one when a caller lets
         # go of them takes longer than filtering them (and the CLI ends without freeing them)
         self._interactions_read = records
         return records
 
-    def _all(self, kind: str) -> list[Record]:
+    def _all(self, kind: str, narrowing=None) -> list[Record]:
         """Every valid record of a kind, in the order of their files; a warning for each other file."""
-        records = self._indexed(kind) if self.cache else None
+        records = self._indexed(kind, narrowing) if self.cache else None
         if records is None:
             from .index import record_files
 
@@ -214,33 +222,28 @@ class Store:
                        if (record := self.read(path, kind)) is not None]
         return records
 
-    def _indexed(self, kind: str) -> list[Record] | None:
+    def _indexed(self, kind: str, narrowing) -> list[Record] | None:
         """_all through the index; None when it cannot be used here (e.g. a read-only store)."""
-        from .index import Index, IndexUnavailable, Tree, fingerprint
+        from .index import EVERYTHING, Index, IndexUnavailable, Tree, fingerprint
 
         if self._index is None:
             self._index = Index(self.root / LOCAL_DIR)
         tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
                     fingerprint(self.config.data if kind == "interaction" else None),
-                    lambda data, path: self._parse_for_index(data, path, kind))
+                    lambda data, path: self.parse_data(data, path, kind))
+        if kind == "interaction":
+            from .query import facets
+
+            tree.part, tree.facets = _interaction_part, facets
         try:
-            records, problems, stems = self._index.load(tree)
+            loaded = self._index.load(tree, narrowing or EVERYTHING)
         except IndexUnavailable:
             return None
-        for path, problem in problems:
+        for path, problem in loaded.problems:
             self.warn(path, problem)
         if kind == "interaction":
-            self._interaction_stems = stems
-        return records
-
-    def _parse_for_index(self, data: bytes, path, kind: str) -> tuple[Record | None, str | None]:
-        """`parse_data`; an interaction also gets its folded text, stored with it in the index."""
-        record, problem = self.parse_data(data, path, kind)
-        if record is not None and kind == "interaction":
-            from .query import own_text
-
-            record.folded_text = own_text(record)
-        return record, problem
+            self._interaction_files = loaded
+        return loaded.records
 
     def _load_kind(self, kind: str) -> dict[str, Record]:
         return {record["id"]: record for record in self._all(kind)}
@@ -301,7 +304,7 @@ class Store:
     def save_interaction(self, record: Record, new: bool = False) -> Path:
         """Write an interaction where its dates say; an edit that moves it removes the old file."""
         path = self.interaction_path(record)
-        self._interaction_stems = None
+        self._interaction_files = None
         atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
         self.written.append(path)
         old = record.path
@@ -325,7 +328,7 @@ class Store:
         return written
 
     def delete_interaction(self, record: Record) -> None:
-        self._interaction_stems = None
+        self._interaction_files = None
         os.unlink(record.path)
         self.written.append(Path(record.path))
 

@@ -154,13 +154,52 @@ def test_search_finds_what_an_edit_wrote_and_not_what_it_removed(store, walker):
     assert run.ok("--no-cache", "search", "yearly audit", "--format", "ids").stdout.split() == ["abw0xgqwfy"]
 
 
-def test_records_from_the_index_carry_their_folded_search_text(store):
-    from interact.query import own_text
+def test_records_a_search_reads_carry_their_facets_and_others_none(store):
+    from interact.query import Filter, facets, narrowing
 
     view(store)  # built
-    records = Store(store).interactions()
-    assert records and all(r.folded_text == own_text(r) for r in records)
-    assert Store(store, cache=False).interactions()[0].folded_text is None  # folded when searched
+    searched = Store(store).interactions(narrowing(Filter(words=("renewal",))))
+    assert searched and all(r.facets == facets(r) for r in searched)
+    assert all(getattr(r, "facets", None) is None for r in Store(store).interactions())
+
+
+def _ids(records) -> set:
+    return {r["id"] for r in records}
+
+
+@pytest.mark.parametrize("flt", [
+    dict(assignee="alice", status="outstanding"),
+    dict(assignee="bob", status="completed"),
+    dict(status="missed"),
+    dict(words=("renewal",)),
+    dict(words=("jane",)),      # a contact's name, not in any record's own text
+    dict(contact="jane-doe"),
+    dict(account="acme-ltd", status="all"),
+])
+def test_a_narrowed_read_gives_every_match_and_leaves_others_out(store, walker, flt, monkeypatch):
+    from interact.query import Filter, Names, filter_records, narrowing
+
+    now, tz = _clock()
+    full = Store(store, cache=False)
+    flt = Filter(**flt)
+    names = Names.of(full)
+    expected = _ids(filter_records(full.interactions(), flt, now, tz, names))
+    assert expected
+    assert expected <= _ids(Store(store).interactions(narrowing(flt, names)))  # building the index
+    settle(store, monkeypatch)
+    narrowed = Store(store).interactions(narrowing(flt, names))
+    assert expected <= _ids(narrowed) and len(narrowed) < len(full.interactions())
+    # a folder that changed comes in full, and still holds every match
+    path = next(store.glob("interactions/2026/11/*.yaml"))
+    path.write_text(path.read_text() + "# touched\n")
+    assert expected <= _ids(Store(store).interactions(narrowing(flt, names)))
+
+
+def _clock():
+    from interact.dates import local_tz, resolve_now
+
+    tz = local_tz("Europe/London", None)
+    return resolve_now("2026-11-25T10:00:00", tz), tz
 
 
 def test_a_file_that_turns_invalid_and_back_is_seen(store, walker):
@@ -254,7 +293,7 @@ def test_a_damaged_index_is_rebuilt_silently(store, damage, tmp_path, monkeypatc
 
         blob = pickle.dumps(Planted()) if damage == "planted" else b"\x80\x05garbage"
         with sqlite3.connect(path) as connection:
-            connection.execute("UPDATE folders SET records = ? WHERE records IS NOT NULL", (blob,))
+            connection.execute("UPDATE parts SET records = ?, facets = ?", (blob, blob))
     parsed = count_parses(monkeypatch)
     result = run.ok("list", "--everyone", "--status", "all")
     assert (result.stdout, result.stderr) == (expected.stdout, expected.stderr)

@@ -276,14 +276,14 @@ def show(env, id_, fmt):
       interact show 7kq2 --format json | jq .status
     """
     from ..attachments import attachments
+    from ..query import follow_ups
     from ..render import View
     from .common import emit, local_time, with_status
 
     store = env.store
     record = store.find_interaction(id_)
     data = with_status(record, env)
-    follow_ups = sorted(r["id"] for r in store.interactions() if r.get("follow_up_of") == record["id"])
-    data["follow_ups"] = follow_ups
+    data["follow_ups"] = follow_ups(store, record["id"])
     files = attachments(store, record["id"])
     if files:
         data["attachments"] = [store.relative(path) for path in files]

@@ -100,8 +100,7 @@ def today(env, fmt, everyone, to_user):
     from .common import with_status
 
     assignee = assignee_from_options(env, everyone, to_user)
-    day = query.day_summary(env.store.interactions(), env.now.astimezone(env.tz).date(), env.now, env.tz,
-                            assignee)
+    day = query.day_summary(_assigned_to(env, assignee), env.now.astimezone(env.tz).date(), env.now, env.tz, assignee)
     if fmt == "json":
         from ..render import View
 
@@ -112,6 +111,12 @@ def today(env, fmt, everyone, to_user):
         emit("json", View(records=[data], one=True))
     else:
         click.echo(_day_text(env, day, assignee), nl=False)
+
+
+def _assigned_to(env, assignee: str | None) -> list:
+    """The interactions that may be `assignee`'s (everyone's when None): the index leaves
+    out the parts that are not; the views still filter by assignee."""
+    return env.store.interactions(query.narrowing(query.Filter(assignee=assignee)))
 
 
 def _day_text(env, day, assignee) -> str:
@@ -166,7 +171,7 @@ def calendar(env, month, everyone, to_user, fmt):
     """
     year, number = _month(month) if month else (env.now.astimezone(env.tz).year, env.now.astimezone(env.tz).month)
     assignee = assignee_from_options(env, everyone, to_user)
-    marks = query.month_marks(env.store.interactions(), year, number, env.now, env.tz, assignee)
+    marks = query.month_marks(_assigned_to(env, assignee), year, number, env.now, env.tz, assignee)
     if fmt == "json":
         from ..render import View
 
@@ -233,7 +238,7 @@ def history(env, ref, limit, fmt):
 
     kind, record = people.resolve(env.store, ref, ("contact", "account"))
     by = {kind: record["id"]}
-    records = query.history(env.store.interactions(), env.now, env.tz, **by)
+    records = query.history(env.store.interactions(query.narrowing(query.Filter(**by))), env.now, env.tz, **by)
     emit_interactions(fmt, records[:limit] if limit else records, env)
 
 
