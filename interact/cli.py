@@ -44,6 +44,10 @@ COMMANDS = {
     "generate": "plan:generate",
     "digest": "plan:digest",
 }
+# the commands that read the interactions (and people): the index starts looking for changes
+# to the files before their modules are imported (Store.read_ahead)
+READ_AHEAD = {"list", "search", "today", "calendar", "history", "stale", "show", "export", "report", "digest",
+              "generate"}
 
 
 class CliError(click.ClickException):
@@ -93,6 +97,12 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})
 
+    def resolve_command(self, ctx, args):
+        # only a command about to run reads ahead (help lists every command through get_command)
+        if args and args[0] in READ_AHEAD and not ctx.resilient_parsing:
+            _read_ahead(ctx)
+        return super().resolve_command(ctx, args)
+
     def get_command(self, ctx, name):
         if name in self.lazy:
             module_name, attribute = self.lazy[name].split(":")
@@ -104,6 +114,16 @@ class LazyGroup(click.Group):
                 attach(command)
             return command
         return super().get_command(ctx, name)
+
+
+def _read_ahead(ctx) -> None:
+    """Make the env now, from the global options, and have its store read ahead."""
+    env = ctx.obj = Env(ctx.params.get("dir_option"), ctx.params.get("as_user"),
+                        no_cache=ctx.params.get("no_cache", False))
+    try:
+        env.store.read_ahead()
+    except (UserError, OSError):
+        pass  # no store here, or an unreadable one: the command says so
 
 
 class Env:
@@ -223,7 +243,7 @@ def cli(ctx, dir_option, as_user, no_cache):
       interact assign visit acme --to bob --when "fri 10am" --due fri
       interact list --everyone --status missed
     """
-    env = Env(dir_option, as_user, no_cache=no_cache)
+    env = ctx.obj if isinstance(ctx.obj, Env) else Env(dir_option, as_user, no_cache=no_cache)
     ctx.obj = env
     if _kept_by_main is not None:
         _kept_by_main.append(env)

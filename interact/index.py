@@ -43,7 +43,7 @@ from typing import Callable
 from .model import Record
 
 INDEX_NAME = "index.sqlite"
-FORMAT = 5  # bump when what is stored changes
+FORMAT = 6  # bump when what is stored changes
 MARGIN_NS = 2_000_000_000  # covers coarse file-system clocks (2 s on FAT) and in-flight writes
 FIND = "find"
 FIND_FROM = 1000  # files: below this a walk in Python is quicker than starting `find`
@@ -291,8 +291,8 @@ class _Folder:
         return self.items
 
     def rows(self, tree: Tree) -> tuple[tuple, list[tuple]]:
-        """What is stored of it: (files, entries, problems), and its parts, each (owner, done,
-        (records, positions, names), facets)."""
+        """What is stored of it: (files, entries, problems, stems), and its parts, each
+        (owner, done, (records, positions, names), facets)."""
         records, names = self.records()
         by_part: dict[tuple, list[int]] = {}
         for position, record in enumerate(records):
@@ -306,7 +306,7 @@ class _Folder:
             parts.append((owner, None if done is None else int(done),
                           _dumps((chosen, positions, {p: names[p] for p in positions if p in names})), facets))
         problems = [(name, problem if isinstance(problem, str) else None) for name, problem in self.problem_items()]
-        return (len(self.entries), _dumps(self.entries), _dumps(problems)), parts
+        return (len(self.entries), _dumps(self.entries), _dumps(problems), "\0".join(_stems(self.entries))), parts
 
 
 # --- the index --------------------------------------------------------------------------
@@ -317,6 +317,11 @@ def _depth(rel: str) -> int:
 
 def _join(rel: str, name: str) -> str:
     return f"{rel}/{name}" if rel else name
+
+
+def _stems(names) -> list[str]:
+    end = -len(RECORD_SUFFIX)
+    return [name[:end] for name in names]
 
 
 def _walk_key(rel: str) -> list[str]:
@@ -330,6 +335,7 @@ class Index:
         self.cache_dir = Path(cache_dir)
         self.path = self.cache_dir / INDEX_NAME
         self._connection = None  # one for the life of the store: closing checkpoints the log
+        self._ahead: dict[str, _Ahead] = {}  # tree name -> a change scan started for a read to come
 
     def load(self, tree: Tree, narrowing: Narrowing = EVERYTHING) -> Loaded:
         """The tree's valid records (all those `narrowing` lets through, in walk order) and
@@ -347,13 +353,38 @@ class Index:
                         # from now on (reference counting still frees them); done before the
                         # collector resumes, or its first pass would go through them all
                         gc.freeze()
-            except sqlite3.OperationalError as error:  # locked too long, read-only: no damage
+            except (sqlite3.OperationalError, UnicodeEncodeError) as error:
+                # locked too long, read-only, a name SQLite cannot take (undecodable bytes): no damage
                 raise IndexUnavailable(str(error)) from None
             except (sqlite3.DatabaseError, _Damaged):
                 self.discard()
                 continue
             return loaded
         raise IndexUnavailable("the index could not be rebuilt")
+
+    def scan_ahead(self, tree: Tree) -> None:
+        """Start looking for changes to the tree now (in child processes), for a read of it
+        to come: that read takes the scan over when the index did not change in between,
+        and otherwise makes its own. Quietly does nothing when the index cannot tell."""
+        import sqlite3
+
+        if tree.name in self._ahead or not os.path.isdir(tree.top):
+            return
+        try:
+            connection = self.connection()
+            row = connection.execute("SELECT fingerprint, ino, clock, generation FROM trees WHERE name = ?",
+                                     (tree.name,)).fetchone()
+            if row is None or row[:2] != (tree.fingerprint, os.stat(tree.top).st_ino):
+                return  # to be built: nothing to scan
+            folders = connection.execute("SELECT folder, leaf, files FROM folders WHERE tree = ?",
+                                         (tree.name,)).fetchall()
+            clock = _ClockFile(self.cache_dir).__enter__()
+        except (sqlite3.Error, IndexUnavailable, OSError):
+            return  # the read finds out for itself
+        leaves = {rel: files for rel, leaf, files in folders if leaf}
+        scan = _ChangeScan(os.fspath(tree.top), [rel for rel, leaf, _ in folders if not leaf], leaves,
+                           row[2] - MARGIN_NS, clock.path, use_find=sum(leaves.values()) >= FIND_FROM)
+        self._ahead[tree.name] = _Ahead(tuple(row), clock, scan)
 
     def connection(self):
         if self._connection is None:
@@ -394,8 +425,9 @@ class Index:
                                "clock INTEGER, generation INTEGER)")
             # a folder of files has files, entries ({name: inode}) and problems; one above them
             # only entries ({subfolder: inode})
+            # stems: the names of its files without the suffix, NUL between them (what ids are matched against)
             connection.execute("CREATE TABLE folders (tree TEXT, folder TEXT, leaf INTEGER, files INTEGER, "
-                               "entries BLOB, problems BLOB, PRIMARY KEY (tree, folder))")
+                               "entries BLOB, problems BLOB, stems TEXT, PRIMARY KEY (tree, folder))")
             connection.execute("CREATE TABLE parts (tree TEXT, folder TEXT, owner TEXT, done INTEGER, "
                                "records BLOB, facets BLOB)")
             connection.execute("CREATE INDEX parts_by_folder ON parts (tree, folder)")
@@ -403,7 +435,14 @@ class Index:
             connection.execute(f"PRAGMA user_version = {FORMAT}")
         connection.execute("COMMIT")
 
+    def drop_ahead(self) -> None:
+        """Abandon the scans begun ahead (the files changed since, or they are not wanted)."""
+        for ahead in self._ahead.values():
+            ahead.abandon()
+        self._ahead.clear()
+
     def close(self) -> None:
+        self.drop_ahead()
         if self._connection is not None:
             self._connection.close()
             self._connection = None
@@ -420,6 +459,20 @@ class _Damaged(Exception):
     """What the index holds cannot be read back."""
 
 
+class _Ahead:
+    """A change scan started before its read (Index.scan_ahead): the row of the tree it
+    started from, its clock file, and the scan."""
+
+    def __init__(self, row: tuple, clock: _ClockFile, scan: _ChangeScan):
+        self.row = row
+        self.clock = clock
+        self.scan = scan
+
+    def abandon(self) -> None:
+        self.scan.abandon()
+        self.clock.__exit__(None, None, None)
+
+
 class Loaded:
     """What one read gave: `records` and `problems` ([(path, problem)]), both in walk order."""
 
@@ -433,13 +486,23 @@ class Loaded:
         index can no longer tell (it was damaged or removed since)."""
         import sqlite3
 
-        if self._load is None:
+        load = self._load
+        if load is None:
             return []
-        end = -len(RECORD_SUFFIX)
         try:
-            return [name[:end] for rel in self._load.leaves for name in self._load.entries(rel)]
-        except (sqlite3.Error, _Damaged, IndexUnavailable):
+            stored = dict(load.index.connection().execute(
+                "SELECT folder, stems FROM folders WHERE tree = ? AND leaf", (load.tree.name,)))
+        except (sqlite3.Error, IndexUnavailable):
             return None
+        stems = []
+        for rel, folder in load.leaves.items():
+            if folder.entries is not None:  # known here, and maybe newer than what is stored
+                stems += _stems(folder.entries)
+            elif stored.get(rel) is None:
+                return None
+            elif stored[rel]:
+                stems += stored[rel].split("\0")
+        return stems
 
 
 class _Load:
@@ -460,17 +523,29 @@ class _Load:
 
     def run(self) -> Loaded:
         connection = self.connection
+        ahead = self.index._ahead.pop(self.tree.name, None)
         try:
-            with _ClockFile(self.index.cache_dir) as clock:
+            with contextlib.ExitStack() as cleanup:
+                if ahead is None:
+                    clock = cleanup.enter_context(_ClockFile(self.index.cache_dir))
+                else:  # its clock was read earlier: later changes are looked at next time
+                    clock = ahead.clock
+                    cleanup.callback(ahead.abandon)
                 connection.execute("BEGIN")  # one snapshot for all that is read
                 row = connection.execute("SELECT fingerprint, ino, clock, generation FROM trees WHERE name = ?",
                                          (self.tree.name,)).fetchone()
                 top_ino = os.stat(self.top).st_ino
                 if row is not None and row[:2] == (self.tree.fingerprint, top_ino) and row[2] <= clock.now:
                     self._read_folders()
-                    files = sum(folder.files for folder in self.leaves.values())
-                    changes = _ChangeScan(self.top, list(self.inner), {rel: f.files for rel, f in self.leaves.items()},
-                                          row[2] - MARGIN_NS, clock.path, use_find=files >= FIND_FROM)
+                    if ahead is not None and tuple(row) == ahead.row:  # the same folders and clock
+                        changes = ahead.scan
+                    else:
+                        if ahead is not None:
+                            ahead.scan.abandon()
+                        files = sum(folder.files for folder in self.leaves.values())
+                        changes = _ChangeScan(self.top, list(self.inner),
+                                              {rel: f.files for rel, f in self.leaves.items()},
+                                              row[2] - MARGIN_NS, clock.path, use_find=files >= FIND_FROM)
                     self._read_parts()  # while `find` runs
                     changed = changes.result()
                     self._update(changed)
@@ -480,6 +555,8 @@ class _Load:
                         self._write(clock.now, row[3], top_ino, rebuilt=False)
                 else:  # new, made for other code or another configuration, or the clock went back
                     connection.execute("COMMIT")
+                    if ahead is not None:
+                        ahead.scan.abandon()
                     self._walk("", self.top)
                     self._parse()
                     self._write(clock.now, row[3] if row else None, top_ino, rebuilt=True)
@@ -721,11 +798,11 @@ class _Load:
             connection.execute("DELETE FROM parts WHERE tree = ? AND folder = ?", (name, rel))
         for rel in sorted(self.dirty):
             if rel in self.inner:
-                connection.execute("INSERT INTO folders VALUES (?, ?, 0, 0, ?, NULL)",
+                connection.execute("INSERT INTO folders VALUES (?, ?, 0, 0, ?, NULL, NULL)",
                                    (name, rel, _dumps(self.inner[rel])))
                 continue
             folder_row, parts = rows[rel]
-            connection.execute("INSERT INTO folders VALUES (?, ?, 1, ?, ?, ?)", (name, rel, *folder_row))
+            connection.execute("INSERT INTO folders VALUES (?, ?, 1, ?, ?, ?, ?)", (name, rel, *folder_row))
             connection.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?)",
                                    [(name, rel, *part) for part in parts])
         connection.execute("INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?, ?)",
@@ -868,6 +945,13 @@ class _ChangeScan:
 
     def _path(self, rel: str) -> str:
         return os.path.join(self.top, rel) if rel else self.top
+
+    def abandon(self) -> None:
+        """Stop what is still running (a scan whose result is not wanted, or already taken)."""
+        for process in self.processes:
+            if process is not None and process.returncode is None:
+                process.kill()
+                process.wait()
 
     def result(self) -> list[str]:
         changed = [rel for rel in self.inner if _changed_since(self._path(rel), self.since)]

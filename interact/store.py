@@ -224,19 +224,10 @@ class Store:
 
     def _indexed(self, kind: str, narrowing) -> list[Record] | None:
         """_all through the index; None when it cannot be used here (e.g. a read-only store)."""
-        from .index import EVERYTHING, Index, IndexUnavailable, Tree, fingerprint
+        from .index import EVERYTHING, IndexUnavailable
 
-        if self._index is None:
-            self._index = Index(self.root / LOCAL_DIR)
-        tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
-                    fingerprint(self.config.data if kind == "interaction" else None),
-                    lambda data, path: self.parse_data(data, path, kind))
-        if kind == "interaction":
-            from .query import facets
-
-            tree.part, tree.facets = _interaction_part, facets
         try:
-            loaded = self._index.load(tree, narrowing or EVERYTHING)
+            loaded = self.index().load(self._tree(kind), narrowing or EVERYTHING)
         except IndexUnavailable:
             return None
         for path, problem in loaded.problems:
@@ -244,6 +235,33 @@ class Store:
         if kind == "interaction":
             self._interaction_files = loaded
         return loaded.records
+
+    def index(self):
+        from .index import Index
+
+        if self._index is None:
+            self._index = Index(self.root / LOCAL_DIR)
+        return self._index
+
+    def _tree(self, kind: str):
+        """How the index reads the records of a kind."""
+        from .index import Tree, fingerprint
+
+        tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
+                    fingerprint(self.config.data if kind == "interaction" else None),
+                    lambda data, path: self.parse_data(data, path, kind))
+        if kind == "interaction":
+            from .query import facets
+
+            tree.part, tree.facets = _interaction_part, facets
+        return tree
+
+    def read_ahead(self, kinds=("interaction", "contact", "account")) -> None:
+        """Start looking for what changed in the files of these kinds, for reads to come
+        (index.Index.scan_ahead): the work of a warm read begins while the caller loads."""
+        if self.cache:
+            for kind in kinds:
+                self.index().scan_ahead(self._tree(kind))
 
     def _load_kind(self, kind: str) -> dict[str, Record]:
         return {record["id"]: record for record in self._all(kind)}
@@ -306,12 +324,12 @@ class Store:
         path = self.interaction_path(record)
         self._interaction_files = None
         atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
-        self.written.append(path)
+        self._wrote(path)
         old = record.path
         if old is not None and Path(old) != path:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(old)
-            self.written.append(Path(old))
+            self._wrote(old)
         record.path = path
         return path
 
@@ -330,18 +348,25 @@ class Store:
     def delete_interaction(self, record: Record) -> None:
         self._interaction_files = None
         os.unlink(record.path)
-        self.written.append(Path(record.path))
+        self._wrote(record.path)
 
     def save(self, record: Record, kind: str, new: bool = False) -> Path:
         """Write a contact or an account. `new` never replaces an existing file."""
         path = self.dir(kind) / f"{record['id']}.yaml"
         atomic_write(path, dump(record, kind).encode(), exclusive=new)
-        self.written.append(path)
+        self._wrote(path)
         record.path = path
         cache = self._contacts if kind == "contact" else self._accounts
         if cache is not None:
             cache[record["id"]] = record
         return path
+
+    def _wrote(self, path) -> None:
+        """Note a file written or removed: for `--commit`, and so that no look for changes
+        begun before it (read_ahead) stands in for a read after it."""
+        self.written.append(Path(path))
+        if self._index is not None:
+            self._index.drop_ahead()
 
     @contextlib.contextmanager
     def lock(self):

@@ -382,3 +382,71 @@ def test_shortest_prefixes_of_the_rows_shown_are_those_among_all_ids():
     assert every["abcd000000"] == "abcd000000" and every["abce000000"] == "abce" and every["abcd"] == "abcd"
     shown = ids[::7] + ["abcd"]
     assert shortest_prefixes(ids, wanted=shown) == {rid: every[rid] for rid in shown}
+
+
+def test_a_file_name_that_is_not_utf8_is_read_without_the_index_and_no_traceback(store):
+    month = store / "interactions" / "2026" / "11"
+    text = (month / "abw0xgqwfy.yaml").read_text()
+    with open(os.path.join(os.fsencode(month), b"ab\xff00000001.yaml"), "w") as handle:
+        handle.write(text.replace("abw0xgqwfy", "ab00000077"))
+    assert view(store) == view(store, cache=False)
+    run = Run(store)
+    assert run.ok("list", "--everyone", "--status", "all").stdout == \
+        run.ok("--no-cache", "list", "--everyone", "--status", "all").stdout
+
+
+def _scans_started(monkeypatch) -> list:
+    started = []
+    original = index._ChangeScan.__init__
+
+    def recording(self, *args, **kwargs):
+        started.append(self)
+        original(self, *args, **kwargs)
+
+    monkeypatch.setattr(index._ChangeScan, "__init__", recording)
+    return started
+
+
+def test_a_scan_begun_ahead_is_taken_over_by_the_read(store, walker, monkeypatch):
+    expected = view(store, cache=False)
+    view(store)  # built
+    settle(store, monkeypatch)
+    started = _scans_started(monkeypatch)
+    reader = Store(store)
+    reader.read_ahead()
+    assert len(started) == 3  # interactions, contacts, accounts
+    path = store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml"
+    interactions = [(str(r.path), dict(r)) for r in reader.interactions()]
+    assert len(started) == 3 and interactions == expected[0]  # no second scan
+    assert list((store / ".cache").glob("clock-*"))  # the contacts' and accounts' scans wait
+    reader.close()
+    assert not list((store / ".cache").glob("clock-*"))
+    # a write by the store itself drops what was begun ahead: the next read looks again
+    reader = Store(store)
+    reader.read_ahead()
+    record = reader.interactions()[0]
+    reader.read_ahead()
+    reader.save_interaction(record.__class__({**record, "note": "Written after the scan"}))
+    assert "Written after the scan" in str(reader.interactions())
+    reader.close()
+    assert not list((store / ".cache").glob("clock-*"))
+    assert path.exists()
+
+
+def test_a_scan_begun_ahead_is_not_used_when_the_index_changed_meanwhile(store, monkeypatch):
+    view(store)
+    settle(store, monkeypatch)
+    reader = Store(store)
+    reader.read_ahead()
+    path = store / "interactions" / "2026" / "11" / "abw0xgqwfy.yaml"
+    path.write_text(path.read_text().replace("Quarterly review", "Seen by another process"))
+    assert "Seen by another process" in str(Store(store).interactions())  # it updates the index
+    assert "Seen by another process" in str(reader.interactions())
+    reader.close()
+
+
+def test_commands_leave_no_scan_behind(store):
+    run = Run(store)
+    for args in (("list",), ("list", "--help"), ("--help",), ("show", "zzzz"), ("nosuch",)):
+        run(*args)
+    assert not list((store / ".cache").glob("clock-*"))

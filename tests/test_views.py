@@ -198,6 +198,20 @@ def test_a_plain_table_is_exactly_what_tabulate_makes(seed):
     assert _simple_table(View(records=[], headers=headers, rows=rows)) == expected
 
 
+def test_the_quick_table_knows_whether_tabulate_counts_wide_characters_without_importing_it():
+    import subprocess
+    import sys
+
+    import tabulate
+
+    from interact.render.as_table import _counts_wide_characters
+
+    assert _counts_wide_characters() == tabulate.WIDE_CHARS_MODE
+    probe = ("import sys; from interact.render.as_table import _counts_wide_characters; "
+             "_counts_wide_characters(); print('tabulate' in sys.modules)")
+    assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout == "False\n"
+
+
 @pytest.mark.parametrize("cell", ["tab\there", "two\nlines", "\x1b[31mred\x1b[0m", "bell\x07"])
 def test_a_table_with_control_characters_or_line_breaks_goes_through_tabulate(cell):
     from interact.render import View

@@ -1,0 +1,58 @@
+"""Compare builds of `interact` on one command, runs alternating: python bench/compare.py [--runs 7] NAME=INTERACT@STORE... -- ARGS...
+
+Each NAME is an `interact` executable (e.g. the venv of a worktree at another commit) with
+its own copy of a store (each build keeps its own index). Runs alternate between them, so a
+noisy shared machine weighs on all alike; prints the median wall time of each, its ratio to
+the first, and the venv's `python -c pass` measured in the same rounds. Outputs are compared
+too: a build that prints something else is named.
+
+Example:
+  python bench/compare.py before=/tmp/old/.venv/bin/interact@/tmp/store-a \\
+      after=.venv/bin/interact@/tmp/store-b -- list --to user03 --status missed
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from run import PYTHON, environment, run_once  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("builds", nargs="+", metavar="NAME=INTERACT@STORE")
+    argv = sys.argv[1:]
+    split = argv.index("--") if "--" in argv else len(argv)
+    options, args = parser.parse_args(argv[:split]), argv[split + 1:]
+    builds = []
+    for spec in options.builds:
+        name, _, rest = spec.partition("=")
+        executable, _, store = rest.partition("@")
+        builds.append((name, executable, store))
+    env = environment()
+    outputs, times = {}, {name: [] for name, _, _ in builds}
+    floor = []
+    for name, executable, store in builds:  # warm each index first
+        outputs[name] = run_once([executable, "--dir", store, *args], env)[3]
+    for _ in range(options.runs):
+        floor.append(run_once([str(PYTHON), "-c", "pass"], env)[0])
+        for name, executable, store in builds:
+            times[name].append(run_once([executable, "--dir", store, *args], env)[0])
+    first = statistics.median(times[builds[0][0]])
+    print(f"interact {' '.join(args)}: median of {options.runs} alternating runs")
+    print(f"  python -c pass: {statistics.median(floor) * 1000:.0f} ms")
+    for name, _, _ in builds:
+        median = statistics.median(times[name])
+        same = "" if outputs[name] == outputs[builds[0][0]] else "  (output differs!)"
+        print(f"  {name}: {median * 1000:.0f} ms  {median / first:.2f}x{same}")
+
+
+if __name__ == "__main__":
+    main()
