@@ -64,19 +64,20 @@ class Tree:
         self.fingerprint = fingerprint  # what parsing and checking a file depend on (code, configuration)
         self.parse = parse              # (bytes, path) -> (record, None) or (None, problem)
         self.part = part                # record -> (owner, done): the part it is stored in
-        self.facets = facets            # record -> what a Narrowing's `keep` looks at (picklable)
+        self.facets = facets            # record -> what a Narrowing's `choose` looks at (picklable)
 
 
 @dataclass(frozen=True)
 class Narrowing:
     """Which stored records a read may leave out: a looser test than the caller's own filter,
     which the caller still applies (a read may give more: all the records of a folder that
-    changed since the last read, for one). A record kept through `keep` has its facets in
+    changed since the last read, for one). A record taken through `choose` has its facets in
     `record.facets`."""
 
     owner: str | None = None    # only records of this owner (None: any)
     done: bool | None = None    # only done (True) or only not done (False) records
-    keep: Callable[[object], bool] | None = None  # of a record's facets: whether it may match
+    # given the facets of a part's records, the positions of those that may match
+    choose: Callable[[list], list[int]] | None = None
 
 
 EVERYTHING = Narrowing()
@@ -582,8 +583,8 @@ class _Load:
 
     def _read_parts(self) -> None:
         """The stored records that the narrowing lets through, into their folders."""
-        narrowing, keep = self.narrowing, self.narrowing.keep
-        query = f"SELECT folder, records{', facets' if keep else ''} FROM parts WHERE tree = ?"
+        narrowing, choose = self.narrowing, self.narrowing.choose
+        query = f"SELECT folder, records{', facets' if choose else ''} FROM parts WHERE tree = ?"
         params = [self.tree.name]
         if narrowing.owner is not None:
             query += " AND owner = ?"
@@ -594,8 +595,8 @@ class _Load:
         pieces: dict[str, list] = {}
         try:
             for row in self.connection.execute(query, params):
-                facets = _loads(row[2]) if keep and row[2] is not None else None
-                chosen = None if facets is None else [i for i, f in enumerate(facets) if keep(f)]
+                facets = _loads(row[2]) if choose and row[2] is not None else None
+                chosen = None if facets is None else choose(facets)
                 if chosen == []:
                     continue  # not unpickled at all: the point of facets
                 records, positions, names = _loads(row[1])

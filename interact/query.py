@@ -109,8 +109,8 @@ class Names:
 
     contacts: dict[str, str] = field(default_factory=dict)
     accounts: dict[str, str] = field(default_factory=dict)
-    # word -> the contact ids and the account ids whose folded name holds it
-    _holding: dict = field(default_factory=dict, compare=False, repr=False)
+    # word -> (_Verdicts of contact ids, _Verdicts of account ids)
+    _verdicts: dict = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def of(cls, store) -> "Names":
@@ -120,18 +120,28 @@ class Names:
     def mention(self, record: dict, word: str) -> bool:
         """Whether `word` (folded) occurs in the name of one of the record's contacts or
         accounts; an id that names nobody stands for itself."""
-        return self.mentioned(record.get("contacts"), record.get("accounts"), word)
+        by_contact, by_account = self.verdicts(word)
+        return (any(map(by_contact.__getitem__, record.get("contacts") or ()))
+                or any(map(by_account.__getitem__, record.get("accounts") or ())))
 
-    def mentioned(self, contacts, accounts, word: str) -> bool:
-        """`mention`, given the record's contact ids and account ids."""
-        if word not in self._holding:  # once a word: there are far fewer names than records
-            self._holding[word] = tuple({i for i, name in pool.items() if word in _folded(name)}
-                                        for pool in (self.contacts, self.accounts))
-        for pool, holding, ids in zip((self.contacts, self.accounts), self._holding[word], (contacts, accounts)):
-            for rid in ids or ():
-                if rid in holding or (rid and rid not in pool and word in _folded(rid)):
-                    return True
-        return False
+    def verdicts(self, word: str) -> tuple["_Verdicts", "_Verdicts"]:
+        """For contact ids and for account ids, whether each mentions `word` (see `mention`),
+        as mappings that decide an id when first asked: a search asks for every record."""
+        if word not in self._verdicts:  # once a word: there are far fewer names than records
+            self._verdicts[word] = tuple(_Verdicts(word, pool) for pool in (self.contacts, self.accounts))
+        return self._verdicts[word]
+
+
+class _Verdicts(dict):
+    """id -> whether the name it has in `pool` holds `word` (or the id itself, when it names nobody)."""
+
+    def __init__(self, word: str, pool: dict[str, str]):
+        super().__init__((i, word in _folded(name)) for i, name in pool.items())
+        self.word = word
+
+    def __missing__(self, rid) -> bool:
+        verdict = self[rid] = bool(rid) and self.word in _folded(rid)
+        return verdict
 
 
 def own_text(record: dict) -> str:
@@ -227,24 +237,29 @@ def narrowing(flt: Filter, names: Names | None = None):
     from .index import Narrowing
 
     done = {"completed": True, "open": False, "missed": False, "outstanding": False}.get(flt.status)
-    keep = None
+    choose = None
     if flt.words or flt.contact is not None or flt.account is not None:
         names = names or Names()
 
-        def keep(kept: tuple) -> bool:
-            text, contacts, accounts, _ = kept
-            if (flt.contact is not None and flt.contact not in contacts) or \
-                    (flt.account is not None and flt.account not in accounts):
-                return False
-            return all(word in text or names.mentioned(contacts, accounts, word) for word in flt.words)
-    return Narrowing(owner=flt.assignee, done=done, keep=keep)
+        def choose(kept: list[tuple]) -> list[int]:  # kept: facets()
+            chosen = range(len(kept))
+            if flt.contact is not None:
+                chosen = [i for i in chosen if flt.contact in kept[i][1]]
+            if flt.account is not None:
+                chosen = [i for i in chosen if flt.account in kept[i][2]]
+            for word in flt.words:
+                by_contact, by_account = names.verdicts(word)
+                chosen = [i for i in chosen if word in kept[i][0] or any(map(by_contact.__getitem__, kept[i][1]))
+                          or any(map(by_account.__getitem__, kept[i][2]))]
+            return list(chosen)
+    return Narrowing(owner=flt.assignee, done=done, choose=choose)
 
 
 def follow_ups(store, rid: str) -> list[str]:
     """The ids of the interactions that follow `rid` up, sorted."""
     from .index import Narrowing
 
-    records = store.interactions(Narrowing(keep=lambda kept: kept[3] == rid))
+    records = store.interactions(Narrowing(choose=lambda kept: [i for i, k in enumerate(kept) if k[3] == rid]))
     return sorted(r["id"] for r in records if r.get("follow_up_of") == rid)
 
 
