@@ -785,7 +785,6 @@ class _Load:
     def _write(self, clock: int, generation, top_ino: int, rebuilt: bool) -> None:
         """Store the update, unless another process wrote since this one read."""
         connection, name = self.connection, self.tree.name
-        rows = {rel: self.leaves[rel].rows(self.tree) for rel in self.dirty if rel in self.leaves}
         connection.execute("BEGIN IMMEDIATE")
         row = connection.execute("SELECT generation FROM trees WHERE name = ?", (name,)).fetchone()
         if (row[0] if row else None) != generation:
@@ -802,7 +801,7 @@ class _Load:
                 connection.execute("INSERT INTO folders VALUES (?, ?, 0, 0, ?, NULL, NULL)",
                                    (name, rel, _dumps(self.inner[rel])))
                 continue
-            folder_row, parts = rows[rel]
+            folder_row, parts = self.leaves[rel].rows(self.tree)  # one folder's blobs at a time
             connection.execute("INSERT INTO folders VALUES (?, ?, 1, ?, ?, ?, ?)", (name, rel, *folder_row))
             connection.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?)",
                                    [(name, rel, *part) for part in parts])
