@@ -169,6 +169,14 @@ def _loads(blob: bytes):
     return _SafeUnpickler(io.BytesIO(blob)).load()
 
 
+def _unpickled(blob: bytes):
+    """`_loads` of what the index holds: whatever garbage raises, it is damage."""
+    try:
+        return _loads(blob)
+    except Exception as error:
+        raise _Damaged(error) from None
+
+
 def _dumps(value) -> bytes:
     import copyreg
 
@@ -572,14 +580,11 @@ class _Load:
         rows = self.connection.execute(
             "SELECT folder, leaf, files, CASE WHEN leaf THEN NULL ELSE entries END, problems FROM folders "
             "WHERE tree = ?", (self.tree.name,))
-        try:
-            for rel, leaf, files, entries, problems in rows:
-                if leaf:
-                    self.leaves[rel] = _Folder(files, problems=_loads(problems))
-                else:
-                    self.inner[rel] = _loads(entries)
-        except Exception as error:  # whatever unpickling garbage raises
-            raise _Damaged(error) from None
+        for rel, leaf, files, entries, problems in rows:
+            if leaf:
+                self.leaves[rel] = _Folder(files, problems=_unpickled(problems))
+            else:
+                self.inner[rel] = _unpickled(entries)
 
     def _read_parts(self) -> None:
         """The stored records that the narrowing lets through, into their folders."""
@@ -593,27 +598,22 @@ class _Load:
             query += " AND done = ?"
             params.append(int(narrowing.done))
         pieces: dict[str, list] = {}
-        try:
-            for row in self.connection.execute(query, params):
-                facets = _loads(row[2]) if choose and row[2] is not None else None
-                chosen = None if facets is None else choose(facets)
-                if chosen == []:
-                    continue  # not unpickled at all: the point of facets
-                records, positions, names = _loads(row[1])
-                if chosen is not None:
-                    for i in chosen:
-                        records[i].facets = facets[i]
-                    records, positions = [records[i] for i in chosen], [positions[i] for i in chosen]
-                pieces.setdefault(row[0], []).append((records, positions, names))
-            complete = narrowing == EVERYTHING
-            for rel, folder in self.leaves.items():
-                folder.stored = _assemble(pieces.get(rel, []), complete)
-                folder.complete = complete
-                _set_paths(*folder.stored, self._folder_path(rel))
-        except _Damaged:
-            raise
-        except Exception as error:
-            raise _Damaged(error) from None
+        for rel, records_blob, *facets_blob in self.connection.execute(query, params):
+            facets = _unpickled(facets_blob[0]) if choose and facets_blob[0] is not None else None
+            chosen = None if facets is None else choose(facets)
+            if chosen == []:
+                continue  # not unpickled at all: the point of facets
+            records, positions, names = _unpickled(records_blob)
+            if chosen is not None:
+                for i in chosen:
+                    records[i].facets = facets[i]
+                records, positions = [records[i] for i in chosen], [positions[i] for i in chosen]
+            pieces.setdefault(rel, []).append((records, positions, names))
+        complete = narrowing == EVERYTHING
+        for rel, folder in self.leaves.items():
+            folder.stored = _assemble(pieces.get(rel, []), complete)
+            folder.complete = complete
+            _set_paths(*folder.stored, self._folder_path(rel))
 
     def _complete(self, rel: str) -> _Folder:
         """A folder with all its stored records (and their facets), to be changed."""
@@ -621,18 +621,13 @@ class _Load:
         if not folder.complete:
             rows = self.connection.execute("SELECT records, facets FROM parts WHERE tree = ? AND folder = ?",
                                            (self.tree.name, rel))
-            try:
-                pieces = []
-                for blob, facets in rows:
-                    records, positions, names = _loads(blob)
-                    for record, facet in zip(records, _loads(facets) if facets is not None else ()):
-                        record.facets = facet  # kept, not made again, when the folder is written
-                    pieces.append((records, positions, names))
-                folder.stored = _assemble(pieces, complete=True)
-            except _Damaged:
-                raise
-            except Exception as error:
-                raise _Damaged(error) from None
+            pieces = []
+            for blob, facets in rows:
+                records, positions, names = _unpickled(blob)
+                for record, facet in zip(records, _unpickled(facets) if facets is not None else ()):
+                    record.facets = facet  # kept, not made again, when the folder is written
+                pieces.append((records, positions, names))
+            folder.stored = _assemble(pieces, complete=True)
             folder.complete = True
             _set_paths(*folder.stored, self._folder_path(rel))
         return folder
@@ -643,10 +638,9 @@ class _Load:
         if folder.entries is None:
             row = self.index.connection().execute("SELECT entries FROM folders WHERE tree = ? AND folder = ?",
                                                   (self.tree.name, rel)).fetchone()
-            try:
-                folder.entries = _loads(row[0])
-            except Exception as error:
-                raise _Damaged(error) from None
+            if row is None:
+                raise _Damaged(f"no entries for {rel}")
+            folder.entries = _unpickled(row[0])
         return folder.entries
 
     # bringing it up to date -------------------------------------------------------------
