@@ -51,13 +51,12 @@ READS = [
 PROBE_LISTING = """
 import os, sys
 from interact.dates import local_tz, resolve_now
-from interact.query import status
+from interact.query import Filter, select
 from interact.store import Store
 store = Store(sys.argv[1])
 tz = local_tz("Europe/London", None)
 now = resolve_now("{now}", tz)
-mine = [r for r in store.interactions() if r.get("assignee") == "alice"]
-print(sum(1 for r in mine if status(r, now, tz) == "missed"), flush=True)
+print(len(select(store, Filter(assignee="alice", status="missed"), now, tz)), flush=True)
 store.close()
 os._exit(0)  # as the CLI ends (cli.main)
 """
@@ -75,7 +74,7 @@ for year in sorted(os.listdir(top)):
 print(count)
 """
 PROBES = [
-    ("probe: Store.interactions() + status/assignee filter", PROBE_LISTING.replace("{now}", synth.BENCH_NOW)),
+    ("probe: query.select(Filter(assignee, status)) in the library", PROBE_LISTING.replace("{now}", synth.BENCH_NOW)),
 ]
 FLOOR = ("floor: parse every interaction file once with libyaml", PROBE_PARSE_ONCE)
 
