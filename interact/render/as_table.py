@@ -1,6 +1,7 @@
 """A table for people to read (tabulate)."""
 
 import re
+from itertools import chain, repeat
 
 _COLOUR = r"\x1b\[[0-9;]*m"
 # control characters from the records must not drive the terminal (clear it, retitle it,
@@ -42,20 +43,20 @@ def _simple_table(view) -> str | None:
     colour codes), one character wide each: ASCII, or any text where tabulate counts
     characters too (without the optional wcwidth package).
     """
-    if view.colalign is not None or not view.headers or any(h != h.strip() for h in view.headers):
+    headers, rows = view.headers, view.rows
+    if view.colalign is not None or not headers or any(h != h.strip() for h in headers):
         return None
-    width = len(view.headers)
-    if any(len(row) != width or not all(type(cell) is str for cell in row) for row in view.rows):
+    # every step below goes over whole rows or columns in C (map, zip, join), not cell by cell in Python
+    if set(map(len, rows)) != {len(headers)} or set(map(type, chain.from_iterable(rows))) != {str}:
         return None
-    everything = "".join(["".join(row) for row in view.rows] + view.headers)
+    everything = "".join(chain(chain.from_iterable(rows), headers))
     if not everything.isprintable() or (not everything.isascii() and _counts_wide_characters()):
         return None
-    rows = [[cell.strip() for cell in row] for row in view.rows]
-    headers = view.headers
-    widths = [max(len(header) + 2, *(len(row[column]) for row in rows)) for column, header in enumerate(headers)]
-    line = "  ".join("{:<%d}" % width for width in widths).format
-    lines = [line(*headers).rstrip(), "  ".join("-" * width for width in widths)]
-    lines += [line(*row).rstrip() for row in rows]
+    columns = [list(map(str.strip, column)) for column in zip(*rows)]
+    widths = [max(len(header) + 2, max(map(len, column))) for header, column in zip(headers, columns)]
+    lines = ["  ".join(map(str.ljust, headers, widths)).rstrip(), "  ".join("-" * width for width in widths)]
+    padded = [map(str.ljust, column, repeat(width)) for column, width in zip(columns, widths)]
+    lines += map(str.rstrip, map("  ".join, zip(*padded)))
     return "\n".join(lines) + "\n"
 
 
