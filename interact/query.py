@@ -184,7 +184,10 @@ def contains_all(record: dict, words: tuple[str, ...], names: Names) -> bool:
     """Whether every word occurs in the record's own text or in the name of one of its people."""
     kept = getattr(record, "facets", None)  # when read through the index with them
     own = kept[0] if kept is not None else own_text(record)
-    return all(word in own or names.mention(record, word) for word in words)
+    for word in words:  # a loop, not all() over a generator: search runs this for every record
+        if word not in own and not names.mention(record, word):
+            return False
+    return True
 
 
 # --- filters -----------------------------------------------------------------------
