@@ -212,6 +212,40 @@ def test_the_quick_table_knows_whether_tabulate_counts_wide_characters_without_i
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout == "False\n"
 
 
+COLOURED_CELLS = [*TABLE_CELLS, "\x1b[31mmissed\x1b[0m", "\x1b[32mcompleted\x1b[0m", " \x1b[33mopen\x1b[0m ",
+                  "a \x1b[1;4mmarked\x1b[m word from a note", "\x1b[0m", "…\x1b[2mé\x1b[0m"]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_a_coloured_table_is_exactly_what_tabulate_makes(seed):
+    """With colour on, colour codes take no room: the quick path pads as tabulate does."""
+    import random
+
+    from tabulate import tabulate
+
+    from interact.render import View
+    from interact.render.as_table import _simple_table
+
+    pick = random.Random(seed)
+    headers = pick.sample(["id", "status", "when", "type", "with", "assignee", "about"], pick.randint(1, 7))
+    rows = [[pick.choice(COLOURED_CELLS) for _ in headers] for _ in range(pick.randint(1, 6))]
+    expected = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
+    assert _simple_table(View(records=[], headers=headers, rows=rows, color=True)) == expected
+
+
+def test_colour_codes_take_the_quick_path_only_when_colour_is_on_and_whole_in_a_cell():
+    from interact.render import View
+    from interact.render.as_table import _simple_table, render
+
+    coloured = [["a1", "\x1b[31mmissed\x1b[0m"]]
+    assert _simple_table(View(records=[], headers=["id", "status"], rows=coloured, color=True)) is not None
+    assert _simple_table(View(records=[], headers=["id", "status"], rows=coloured)) is None
+    # two cells' ends make no code: the first cell's escape character is made safe
+    split = View(records=[], headers=["id", "about"], rows=[["a1\x1b[3", "1mx"]], color=True)
+    assert _simple_table(split) is None
+    assert "\x1b" not in render(split)
+
+
 @pytest.mark.parametrize("cell", ["tab\there", "two\nlines", "\x1b[31mred\x1b[0m", "bell\x07"])
 def test_a_table_with_control_characters_or_line_breaks_goes_through_tabulate(cell):
     from interact.render import View
