@@ -48,10 +48,12 @@ def _simple_table(view) -> str | None:
     if view.colalign is not None or not headers or any(h != h.strip() for h in headers):
         return None
     # every step below goes over whole rows or columns in C (map, zip, join), not cell by cell in Python
-    if set(map(len, rows)) != {len(headers)} or set(map(type, chain.from_iterable(rows))) != {str}:
+    if set(map(len, rows)) != {len(headers)}:
         return None
-    # joined by spaces, which no colour code holds, so that no code is made of two cells' ends
-    text = " ".join(chain.from_iterable(rows))
+    try:  # joined by spaces, which no colour code holds, so that no code is made of two cells' ends
+        text = " ".join(chain.from_iterable(rows))
+    except TypeError:  # a cell that is not text
+        return None
     if view.color:
         text = _COLOUR_CODE.sub("", text)
     text += "".join(headers)
