@@ -52,8 +52,13 @@ def people_names(record: dict, env, names: Names | None = None) -> str:
 
 def summary(record: dict, width: int = 50) -> str:
     text = record.get("outcome") or record.get("note") or record.get("instructions") or record.get("purpose") or ""
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    text = str(text)
+    # white space folded in the start of a long note only (the rest never shows), unless folding
+    # leaves too little of the start to fill the cell
+    start = " ".join(text[: 2 * width].split())
+    if len(start) <= width and len(text) > 2 * width:
+        start = " ".join(text.split())
+    return start if len(start) <= width else start[: width - 1] + "…"
 
 
 def when_cell(record: dict, env) -> str:
