@@ -254,3 +254,43 @@ def test_a_table_with_control_characters_or_line_breaks_goes_through_tabulate(ce
     view = View(records=[], headers=["id", "about"], rows=[["a1", cell]])
     assert _simple_table(view) is None
     assert "\x07" not in render(view)  # still made safe
+
+
+# --- the cells of an interaction table ----------------------------------------------
+
+def test_when_cells_read_as_strftime_writes_them_in_the_local_zone():
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from interact.commands.common import local_time
+
+    london = ZoneInfo("Europe/London")
+    env = SimpleNamespace(tz=london)
+    moments = [datetime(2026, 3, 29, 0, 0, tzinfo=timezone.utc) + timedelta(minutes=13 * i) for i in range(20)]
+    moments += [datetime(2026, 10, 25, 0, 0, tzinfo=timezone.utc) + timedelta(minutes=13 * i) for i in range(20)]
+    moments += [datetime(1000, 1, 1, tzinfo=timezone.utc),
+                datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=5)))]
+    for moment in moments:
+        expected = moment.astimezone(london).strftime("%Y-%m-%d %H:%M")
+        assert local_time(moment.isoformat(), env) == expected
+        assert local_time(moment, env) == expected
+    assert local_time("2026-07-01T09:05:00", env) == "2026-07-01 09:05"  # naive: as it is
+    assert local_time("2026-10-25T00:30:00+00:00", env) == "2026-10-25 01:30"  # BST
+    assert local_time("2026-10-25T01:30:00+00:00", env) == "2026-10-25 01:30"  # GMT again
+    assert local_time(None, env) == local_time("", env) == ""
+
+
+@pytest.mark.parametrize("text", [
+    "", "short", "x" * 50, "x" * 51, "  lead and  trail  ", "word " * 30, " " * 100 + "late start",
+    "a" + " " * 99 + "b" * 60, "a\n\n\tb " * 40, "y" * 99 + " " + "z" * 10, "ünïcödé …" * 12,
+])
+@pytest.mark.parametrize("width", [50, 10])
+def test_a_summary_is_the_folded_text_cut_to_its_width(text, width):
+    """Only the start of a long note is folded: the same cell as folding all of it."""
+    from interact.commands.common import summary
+
+    folded = " ".join(text.split())
+    expected = folded if len(folded) <= width else folded[: width - 1] + "…"
+    assert summary({"note": text}, width) == expected
+    assert summary({"outcome": text or None, "note": "not this"}, width) == (expected if text else "not this")
