@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import lru_cache
 
 from .dates import end_of_day, parse_duration, parse_iso
 
@@ -27,13 +28,31 @@ def _aware(value, tz: tzinfo) -> datetime | None:
 
 def deadline(record: dict, tz: tzinfo) -> datetime | None:
     """The end of the `due` day if set, otherwise `when` + `duration`, otherwise None."""
+    when = None if record.get("due") else _aware(record.get("when"), tz)  # `due` wins: `when` unread
+    return _deadline(record, when, tz)
+
+
+def _deadline(record: dict, when: datetime | None, tz: tzinfo) -> datetime | None:
+    """`deadline` with the record's `when` already read (sort_key needs both)."""
     due = record.get("due")
     if due:
-        return end_of_day(datetime.fromisoformat(str(due)).date(), tz)
-    when = _aware(record.get("when"), tz)
+        return _end_of_due_day(due, tz)
     if when is None:
         return None
-    return when + timedelta(minutes=record.get("duration") or 0)
+    duration = record.get("duration")
+    return when + _minutes(duration) if duration else when
+
+
+# A listing meets the same few due days and durations over and over, and making their
+# datetime or timedelta is slow (placing a day in the zone; parsing keywords): each is made once.
+@lru_cache(maxsize=4096)
+def _end_of_due_day(due, tz: tzinfo) -> datetime:
+    return end_of_day(datetime.fromisoformat(str(due)).date(), tz)
+
+
+@lru_cache(maxsize=1024)
+def _minutes(count) -> timedelta:
+    return timedelta(minutes=count)
 
 
 def status(record: dict, now: datetime, tz: tzinfo) -> str:
@@ -77,8 +96,8 @@ def day_of(record: dict, tz: tzinfo) -> date | None:
 
 def sort_key(record: dict, tz: tzinfo) -> tuple:
     """By deadline, then `when`; records with neither last; then by id, for a stable order."""
-    limit = deadline(record, tz)
     when = _aware(record.get("when"), tz)
+    limit = _deadline(record, when, tz)
     if limit is None:
         return (1, 0.0, 0.0, record["id"])
     return (0, limit.timestamp(), when.timestamp() if when else float("inf"), record["id"])
@@ -165,7 +184,10 @@ def contains_all(record: dict, words: tuple[str, ...], names: Names) -> bool:
     """Whether every word occurs in the record's own text or in the name of one of its people."""
     kept = getattr(record, "facets", None)  # when read through the index with them
     own = kept[0] if kept is not None else own_text(record)
-    return all(word in own or names.mention(record, word) for word in words)
+    for word in words:  # a loop, not all() over a generator: search runs this for every record
+        if word not in own and not names.mention(record, word):
+            return False
+    return True
 
 
 # --- filters -----------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """The query library: status at its edges, filters, sorting, search, the day, the month, stale."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -84,6 +84,67 @@ def test_sorted_by_deadline_then_when_then_id_with_undated_last():
     ]
     ordered = [r["id"] for r in sorted(records, key=lambda r: query.sort_key(r, LONDON))]
     assert ordered == ["aaaaaaaaaa", "dddddddddd", "bbbbbbbbbb", "cccccccccc", "yyyyyyyyyy", "zzzzzzzzzz"]
+
+
+# --- deadlines, statuses and sort keys: made once, the same as worked out afresh ---------
+
+NEW_YORK = ZoneInfo("America/New_York")
+EDGE_RECORDS = [
+    rec("a000000001"),                                                            # neither when nor due
+    rec("a000000002", personal=True),
+    *(rec(f"b00000000{i}", due=day) for i, day in enumerate(
+        ["2026-03-28", "2026-03-29", "2026-10-24", "2026-10-25", "2026-11-01", "2026-11-25"])),
+    *(rec(f"c00000000{i}", when=when, **({"duration": minutes} if minutes is not None else {}))
+      for i, (when, minutes) in enumerate([
+          ("2026-03-29T00:30:00", 90),            # naive: read in the zone; spans London's lost hour
+          ("2026-10-25T01:30:00", 30),            # naive and ambiguous in London
+          ("2026-10-25T00:59:00+00:00", 1),       # a minute before the clocks go back
+          ("2026-03-29T01:00:00+00:00", 0),       # as they go forward
+          ("2026-11-25T09:30:00+05:30", None),
+          ("2026-11-25T09:00:00.500000+00:00", 60),
+          ("2026-11-01T01:30:00-04:00", 45),      # New York's ambiguous hour
+      ])),
+    rec("d000000001", when="2026-11-20T09:00:00+00:00", due="2026-11-24", duration=30),
+    rec("d000000002", due="2026-11-24", completed_at="2026-11-20T10:00:00+00:00"),
+]
+
+
+def afresh_deadline(record: dict, tz) -> datetime | None:
+    """SPEC §3 without query's helpers: the start of the day after `due`, else `when` + `duration`."""
+    if record.get("due"):
+        return datetime.combine(date.fromisoformat(record["due"]) + timedelta(days=1), time(), tzinfo=tz)
+    if not record.get("when"):
+        return None
+    when = datetime.fromisoformat(record["when"])
+    return (when if when.tzinfo else when.replace(tzinfo=tz)) + timedelta(minutes=record.get("duration") or 0)
+
+
+@pytest.mark.parametrize("record", EDGE_RECORDS, ids=lambda r: r["id"])
+def test_deadline_status_and_sort_key_as_worked_out_afresh_in_each_zone(record):
+    for tz in (LONDON, NEW_YORK, LONDON, NEW_YORK):  # twice each, interleaved: nothing made once leaks across zones
+        expected = afresh_deadline(record, tz)
+        limit = query.deadline(record, tz)
+        assert (limit is None) == (expected is None)
+        if expected is None:
+            assert query.sort_key(record, tz) == (1, 0.0, 0.0, record["id"])
+            assert status(record, NOW, tz) == ("completed" if record.get("completed_at") else "open")
+            continue
+        assert limit.timestamp() == expected.timestamp()
+        when = record.get("when") and datetime.fromisoformat(record["when"])
+        when_stamp = (when if when.tzinfo else when.replace(tzinfo=tz)).timestamp() if when else float("inf")
+        assert query.sort_key(record, tz) == (0, expected.timestamp(), when_stamp, record["id"])
+        for now in (expected - timedelta(minutes=1), expected, expected + timedelta(minutes=1)):
+            passed = now >= expected if record.get("due") else now > expected
+            wanted = "completed" if record.get("completed_at") else "missed" if passed else "open"
+            assert status(record, now, tz) == wanted, (tz, now)
+
+
+def test_a_due_day_ends_at_the_local_midnight_of_each_zone():
+    record = rec(due="2026-10-25")  # London's clocks go back that night, New York's a week later
+    assert query.deadline(record, LONDON).isoformat() == "2026-10-26T00:00:00+00:00"
+    assert query.deadline(record, NEW_YORK).isoformat() == "2026-10-26T00:00:00-04:00"
+    assert query.deadline(rec(due="2026-03-28"), LONDON).isoformat() == "2026-03-29T00:00:00+00:00"
+    assert query.deadline(rec(due="2026-03-29"), LONDON).isoformat() == "2026-03-30T00:00:00+01:00"
 
 
 # --- filters -----------------------------------------------------------------------

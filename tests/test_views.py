@@ -182,8 +182,14 @@ def test_readme_everyday_session_is_true(run):
 TABLE_CELLS = ["", "a", "Jane Doe", "  padded  ", "Acme Ltd, Jane Doe", "a very long cell of text", "…é"]
 
 
+COLOURED_CELLS = [*TABLE_CELLS, "\x1b[31mmissed\x1b[0m", "\x1b[32mcompleted\x1b[0m", " \x1b[33mopen\x1b[0m ",
+                  "a \x1b[1;4mmarked\x1b[m word from a note", "\x1b[0m", "…\x1b[2mé\x1b[0m"]
+
+
 @pytest.mark.parametrize("seed", range(40))
-def test_a_plain_table_is_exactly_what_tabulate_makes(seed):
+@pytest.mark.parametrize("color", [False, True])
+def test_a_plain_table_is_exactly_what_tabulate_makes(seed, color):
+    """With colour on, colour codes take no room: the quick path pads as tabulate does."""
     import random
 
     from tabulate import tabulate
@@ -193,9 +199,9 @@ def test_a_plain_table_is_exactly_what_tabulate_makes(seed):
 
     pick = random.Random(seed)
     headers = pick.sample(["id", "status", "when", "type", "with", "assignee", "about"], pick.randint(1, 7))
-    rows = [[pick.choice(TABLE_CELLS) for _ in headers] for _ in range(pick.randint(1, 6))]
+    rows = [[pick.choice(COLOURED_CELLS if color else TABLE_CELLS) for _ in headers] for _ in range(pick.randint(1, 6))]
     expected = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
-    assert _simple_table(View(records=[], headers=headers, rows=rows)) == expected
+    assert _simple_table(View(records=[], headers=headers, rows=rows, color=color)) == expected
 
 
 def test_the_quick_table_knows_whether_tabulate_counts_wide_characters_without_importing_it():
@@ -212,6 +218,19 @@ def test_the_quick_table_knows_whether_tabulate_counts_wide_characters_without_i
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout == "False\n"
 
 
+def test_colour_codes_take_the_quick_path_only_when_colour_is_on_and_whole_in_a_cell():
+    from interact.render import View
+    from interact.render.as_table import _simple_table, render
+
+    coloured = [["a1", "\x1b[31mmissed\x1b[0m"]]
+    assert _simple_table(View(records=[], headers=["id", "status"], rows=coloured, color=True)) is not None
+    assert _simple_table(View(records=[], headers=["id", "status"], rows=coloured)) is None
+    # two cells' ends make no code: the first cell's escape character is made safe
+    split = View(records=[], headers=["id", "about"], rows=[["a1\x1b[3", "1mx"]], color=True)
+    assert _simple_table(split) is None
+    assert "\x1b" not in render(split)
+
+
 @pytest.mark.parametrize("cell", ["tab\there", "two\nlines", "\x1b[31mred\x1b[0m", "bell\x07"])
 def test_a_table_with_control_characters_or_line_breaks_goes_through_tabulate(cell):
     from interact.render import View
@@ -220,3 +239,43 @@ def test_a_table_with_control_characters_or_line_breaks_goes_through_tabulate(ce
     view = View(records=[], headers=["id", "about"], rows=[["a1", cell]])
     assert _simple_table(view) is None
     assert "\x07" not in render(view)  # still made safe
+
+
+# --- the cells of an interaction table ----------------------------------------------
+
+def test_when_cells_read_as_strftime_writes_them_in_the_local_zone():
+    from datetime import datetime, timedelta, timezone
+    from types import SimpleNamespace
+    from zoneinfo import ZoneInfo
+
+    from interact.commands.common import local_time
+
+    london = ZoneInfo("Europe/London")
+    env = SimpleNamespace(tz=london)
+    moments = [datetime(2026, 3, 29, 0, 0, tzinfo=timezone.utc) + timedelta(minutes=13 * i) for i in range(20)]
+    moments += [datetime(2026, 10, 25, 0, 0, tzinfo=timezone.utc) + timedelta(minutes=13 * i) for i in range(20)]
+    moments += [datetime(1000, 1, 1, tzinfo=timezone.utc),
+                datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=5)))]
+    for moment in moments:
+        expected = moment.astimezone(london).strftime("%Y-%m-%d %H:%M")
+        assert local_time(moment.isoformat(), env) == expected
+        assert local_time(moment, env) == expected
+    assert local_time("2026-07-01T09:05:00", env) == "2026-07-01 09:05"  # naive: as it is
+    assert local_time("2026-10-25T00:30:00+00:00", env) == "2026-10-25 01:30"  # BST
+    assert local_time("2026-10-25T01:30:00+00:00", env) == "2026-10-25 01:30"  # GMT again
+    assert local_time(None, env) == local_time("", env) == ""
+
+
+@pytest.mark.parametrize("text", [
+    "", "short", "x" * 50, "x" * 51, "  lead and  trail  ", "word " * 30, " " * 100 + "late start",
+    "a" + " " * 99 + "b" * 60, "a\n\n\tb " * 40, "y" * 99 + " " + "z" * 10, "ünïcödé …" * 12,
+])
+@pytest.mark.parametrize("width", [50, 10])
+def test_a_summary_is_the_folded_text_cut_to_its_width(text, width):
+    """Only the start of a long note is folded: the same cell as folding all of it."""
+    from interact.commands.common import summary
+
+    folded = " ".join(text.split())
+    expected = folded if len(folded) <= width else folded[: width - 1] + "…"
+    assert summary({"note": text}, width) == expected
+    assert summary({"outcome": text or None, "note": "not this"}, width) == (expected if text else "not this")

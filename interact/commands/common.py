@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from ..cli import stacked
+from ..dates import parse_iso
 from ..model import INTERACTION_KEYS, shortest_prefixes
 from ..query import STATUS_FILTERS, Names, status
 from ..render import FORMATS, View, render
@@ -24,14 +25,13 @@ def emit(fmt: str, view: View) -> None:
 
 
 def local_time(value, env) -> str:
-    from ..dates import parse_iso
-
     moment = parse_iso(value)
     if moment is None:
         return ""
     if moment.tzinfo is not None:
         moment = moment.astimezone(env.tz)
-    return moment.strftime("%Y-%m-%d %H:%M")
+    # what strftime("%Y-%m-%d %H:%M") writes (glibc does not pad a year either), in a third of the time
+    return "%d-%02d-%02d %02d:%02d" % (moment.year, moment.month, moment.day, moment.hour, moment.minute)
 
 
 def with_status(record: dict, env) -> dict:
@@ -43,15 +43,22 @@ def people_names(record: dict, env, names: Names | None = None) -> str:
     """The names of the record's contacts and accounts; `names` (query.Names.of the store)
     saves looking them up again for each of many records."""
     names = names or Names.of(env.store)
-    found = [names.contacts.get(c, c) for c in record.get("contacts") or []]
-    found += [names.accounts.get(a, a) for a in record.get("accounts") or []]
+    contacts = record.get("contacts") or ()
+    accounts = record.get("accounts") or ()
+    # an id that names nobody stands for itself
+    found = [*map(names.contacts.get, contacts, contacts), *map(names.accounts.get, accounts, accounts)]
     return ", ".join(found) or ("(personal)" if record.get("personal") else "")
 
 
 def summary(record: dict, width: int = 50) -> str:
     text = record.get("outcome") or record.get("note") or record.get("instructions") or record.get("purpose") or ""
-    text = " ".join(str(text).split())
-    return text if len(text) <= width else text[: width - 1] + "…"
+    text = str(text)
+    # white space folded in the start of a long note only (the rest never shows), unless folding
+    # leaves too little of the start to fill the cell
+    start = " ".join(text[: 2 * width].split())
+    if len(start) <= width and len(text) > 2 * width:
+        start = " ".join(text.split())
+    return start if len(start) <= width else start[: width - 1] + "…"
 
 
 def when_cell(record: dict, env) -> str:
@@ -63,26 +70,27 @@ def when_cell(record: dict, env) -> str:
 
 
 def interaction_view(records: list[dict], env, all_ids=None, table: bool = True) -> View:
-    """The records as data (with status) and, with `table`, as a table with the shortest unique
-    id prefixes (which only the table format shows)."""
-    data = [with_status(r, env) for r in records]
+    """The records for one output format. With `table`, the table's rows, with the shortest unique
+    id prefixes (which only the table shows), and no records (the table format never reads them);
+    otherwise the records as data, each with its status."""
     headers = ["id", "status", "when", "type", "with", "assignee", "about"]
     columns = [*INTERACTION_KEYS, "status"]
     if not table:
-        return View(records=data, headers=headers, columns=columns, color=env.color)
+        return View(records=[with_status(r, env) for r in records], headers=headers, columns=columns,
+                    color=env.color)
     shown = [r["id"] for r in records]
     prefixes = shortest_prefixes(all_ids if all_ids is not None else shown, wanted=shown)
     names = Names.of(env.store)
+    now, tz, color = env.now, env.tz, env.color
+    styled = {state: click.style(state, fg=fg) for state, fg in STATUS_COLORS.items()}  # once, not once a row
     rows = []
-    for record in data:
-        state = record["status"]
-        if env.color:
-            state = click.style(state, fg=STATUS_COLORS.get(state))
+    for record in records:
+        state = status(record, now, tz)
         rows.append([
-            prefixes.get(record["id"], record["id"]), state, when_cell(record, env), record.get("type", ""),
-            people_names(record, env, names), record.get("assignee", ""), summary(record),
+            prefixes.get(record["id"], record["id"]), styled[state] if color else state, when_cell(record, env),
+            record.get("type", ""), people_names(record, env, names), record.get("assignee", ""), summary(record),
         ])
-    return View(records=data, headers=headers, rows=rows, columns=columns, color=env.color)
+    return View(records=[], headers=headers, rows=rows, columns=columns, color=color)
 
 
 def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = False) -> None:

@@ -66,7 +66,7 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
     created = plan.records if dry_run else env.store.add_interactions(plan.records)
     _report(plan, created, dry_run)
     # prefixes unique among every file, as `show` matches them (the shown ones are always counted)
-    emit(fmt, interaction_view(created, env, env.store.interaction_ids()))
+    emit(fmt, interaction_view(created, env, env.store.interaction_ids(), table=fmt == "table"))
 
 
 def _report(plan, created, dry_run) -> None:

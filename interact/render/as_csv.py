@@ -18,12 +18,13 @@ def cell(value) -> str:
 
 
 def render(view) -> str:
-    columns = list(view.columns or [])
+    columns = dict.fromkeys(view.columns or [])
     for record in view.records:
-        columns.extend(key for key in record if key not in columns)
+        columns.update(record)  # its keys, in the order first met (the values are never read)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for record in view.records:
-        writer.writerow([cell(record.get(column)) for column in columns])
+        # most values are text, written as they are without a call
+        writer.writerow([value if type(value) is str else cell(value) for value in map(record.get, columns)])
     return out.getvalue()
