@@ -117,9 +117,12 @@ class LazyGroup(click.Group):
 
 
 def _read_ahead(ctx) -> None:
-    """Make the env now, from the global options, and have its store read ahead."""
-    env = ctx.obj = Env(ctx.params.get("dir_option"), ctx.params.get("as_user"),
-                        no_cache=ctx.params.get("no_cache", False))
+    """Make the env now, from the global options (unless the caller gave one), and have its
+    store read ahead."""
+    if not isinstance(ctx.obj, Env):
+        ctx.obj = Env(ctx.params.get("dir_option"), ctx.params.get("as_user"),
+                      no_cache=ctx.params.get("no_cache", False))
+    env = ctx.obj
     try:
         env.store.read_ahead()
     except (UserError, OSError):

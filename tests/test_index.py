@@ -450,3 +450,14 @@ def test_commands_leave_no_scan_behind(store):
     for args in (("list",), ("list", "--help"), ("--help",), ("show", "zzzz"), ("nosuch",)):
         run(*args)
     assert not list((store / ".cache").glob("clock-*"))
+
+
+def test_a_listing_command_scans_each_tree_once_begun_before_its_module_loads(store, monkeypatch):
+    run = Run(store)
+    expected = run.ok("--no-cache", "list", "--everyone").stdout
+    run.ok("list", "--everyone")  # built
+    settle(store, monkeypatch)
+    started = _scans_started(monkeypatch)
+    assert run.ok("list", "--everyone").stdout == expected
+    assert len(started) == 3  # interactions, contacts, accounts: begun ahead, then taken over
+    assert not list((store / ".cache").glob("clock-*"))
