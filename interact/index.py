@@ -245,7 +245,8 @@ def _assemble(pieces: list[tuple[list, list[int], dict]], complete: bool) -> tup
         if None in records:
             raise _Damaged("a folder's parts do not fit together")
         return records, names
-    placed = sorted((position, record) for part, positions, _ in pieces for position, record in zip(positions, part))
+    placed = sorted(((position, record) for part, positions, _ in pieces for position, record in zip(positions, part)),
+                    key=lambda pair: pair[0])
     records = [record for _, record in placed]
     return records, {i: names[position] for i, (position, _) in enumerate(placed) if position in names}
 
