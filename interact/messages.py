@@ -118,13 +118,14 @@ def ambiguous_interaction(prefix, ids) -> UserError:
 
 # --- people ------------------------------------------------------------------------
 
-def no_match(ref, kind, close) -> UserError:
-    if kind == "account":
+def no_match(ref, kinds, close) -> UserError:
+    """Nothing of `kinds` (contact, account, in the order they were looked for) is called `ref`."""
+    if kinds[0] == "account":
         hint = f"add it with `interact account add \"{ref}\"`"
     else:
         hint = f"add them with `interact contact add \"{ref}\"`, or use --new on log and assign"
     closing = "; close names:" if close else ""
-    return UserError(f"no {kind} matches '{ref}': {hint}{closing}", close)
+    return UserError(f"no {' or '.join(kinds)} matches '{ref}': {hint}{closing}", close)
 
 
 def ambiguous_ref(ref, candidates) -> UserError:

@@ -59,7 +59,7 @@ def resolve(store: Store, ref: str, kinds=("contact", "account")) -> tuple[str, 
     pools = {kind: (store.contacts() if kind == "contact" else store.accounts()) for kind in kinds}
     names = [r.get("name", "") for kind in kinds for r in pools[kind].values()]
     close = difflib.get_close_matches(ref, names, n=5, cutoff=0.5)
-    raise msg.no_match(ref, kinds[0], close)
+    raise msg.no_match(ref, kinds, close)
 
 
 def sole_accounts(contacts) -> list[str]:

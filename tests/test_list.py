@@ -178,7 +178,7 @@ def test_bad_filters_are_refused_with_one_line(run):
     for args, expected in [
         (("--from", "someday"), "could not read the date 'someday'"),
         (("--on", "2026-02-30"), "could not read the date '2026-02-30'"),
-        (("--contact", "Nobody Atall"), "no contact matches 'Nobody Atall'"),
+        (("--contact", "Nobody Atall"), "no contact or account matches 'Nobody Atall'"),
         (("--account", "Nowhere Ltd"), "no account matches 'Nowhere Ltd'"),
         (("--type", "fax"), "'fax' is not a configured type"),
         (("--to", "dave"), "'dave' is not a user of this store"),

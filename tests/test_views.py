@@ -117,7 +117,7 @@ def test_history_of_a_contact_in_every_format(run):
 
 def test_history_of_nobody_is_refused(run):
     result = run("history", "Nobody Atall")
-    assert result.exit_code == 1 and "no contact matches 'Nobody Atall'" in result.stderr
+    assert result.exit_code == 1 and "no contact or account matches 'Nobody Atall'" in result.stderr
 
 
 # --- stale -------------------------------------------------------------------------
