@@ -321,6 +321,10 @@ def comment(store: Store, now: datetime, user: str, prefix: str, text: str) -> R
     return record
 
 
-def delete(store: Store, record: Record) -> None:
+def delete(store: Store, record: Record) -> list:
+    """Delete an interaction and the files attached to it; returns the attachments removed."""
+    from .attachments import remove_all
+
     with store.lock():
         store.delete_interaction(record)
+        return remove_all(store, record["id"])

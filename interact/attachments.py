@@ -58,4 +58,19 @@ def attach(store: Store, rid: str, source: Path, force: bool = False) -> tuple[P
             raise msg.attachment_exists(store.relative(target), rid)
     with open(source, "rb") as handle:
         atomic_write(target, handle, exclusive=not force)
+    store.note_written(target)
     return target, True
+
+
+def remove_all(store: Store, rid: str) -> list[Path]:
+    """Remove the files attached to interaction `rid` (when it is deleted), and their folder
+    once it is empty. Returns the files removed."""
+    removed = attachments(store, rid)
+    for path in removed:
+        path.unlink(missing_ok=True)
+        store.note_written(path)
+    try:
+        folder(store, rid).rmdir()
+    except OSError:
+        pass  # gone already, or it holds something that is not an attachment: left as it is
+    return removed

@@ -364,8 +364,16 @@ def commented(record) -> str:
     return f"added a comment to {record['id']}"
 
 
-def deleted(record) -> str:
-    return f"deleted {record['id']}"
+def _attachments(count: int) -> str:
+    return f" and its {count} attachment{'s' if count != 1 else ''}" if count else ""
+
+
+def confirm_delete(record, label: str, attachments: int) -> str:
+    return f"Delete {record['id']} ({label}){_attachments(attachments)}?"
+
+
+def deleted(record, attachments: int = 0) -> str:
+    return f"deleted {record['id']}{_attachments(attachments)}"
 
 
 def nothing_matches(defaults_hint: bool) -> str:

@@ -324,12 +324,12 @@ class Store:
         path = self.interaction_path(record)
         self._interaction_files = None
         atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
-        self._wrote(path)
+        self.note_written(path)
         old = record.path
         if old is not None and Path(old) != path:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(old)
-            self._wrote(old)
+            self.note_written(old)
         record.path = path
         return path
 
@@ -348,20 +348,20 @@ class Store:
     def delete_interaction(self, record: Record) -> None:
         self._interaction_files = None
         os.unlink(record.path)
-        self._wrote(record.path)
+        self.note_written(record.path)
 
     def save(self, record: Record, kind: str, new: bool = False) -> Path:
         """Write a contact or an account. `new` never replaces an existing file."""
         path = self.dir(kind) / f"{record['id']}.yaml"
         atomic_write(path, dump(record, kind).encode(), exclusive=new)
-        self._wrote(path)
+        self.note_written(path)
         record.path = path
         cache = self._contacts if kind == "contact" else self._accounts
         if cache is not None:
             cache[record["id"]] = record
         return path
 
-    def _wrote(self, path) -> None:
+    def note_written(self, path) -> None:
         """Note a file written or removed: for `--commit`, and so that no look for changes
         begun before it (read_ahead) stands in for a read after it."""
         self.written.append(Path(path))

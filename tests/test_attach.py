@@ -50,3 +50,24 @@ def test_safe_names():
     assert safe_name("..") == "attachment"
     long = safe_name("x" * 300 + ".pdf")
     assert long.endswith(".pdf") and len(long.encode()) <= 120
+
+
+def test_delete_removes_the_attachments_after_saying_so(run, demo, tmp_path):
+    for name in ("a.txt", "b.txt"):
+        source = tmp_path / name
+        source.write_text(name)
+        run.ok("attach", "h8v8", str(source))
+    (demo / "attachments" / "h8v86t18wf" / ".keep").write_text("")  # not an attachment: left alone
+    refused = run("delete", "h8v8", input="n\n")
+    assert "and its 2 attachments?" in refused.stderr and refused.exit_code == 1
+    assert len(attachments(Store(demo), "h8v86t18wf")) == 2
+    result = run.ok("delete", "h8v8", input="y\n")
+    assert "deleted h8v86t18wf and its 2 attachments" in result.stderr
+    assert attachments(Store(demo), "h8v86t18wf") == []
+    assert [p.name for p in (demo / "attachments" / "h8v86t18wf").iterdir()] == [".keep"]
+
+
+def test_delete_without_attachments_says_nothing_of_them(run, demo):
+    result = run.ok("delete", "h8v8", "--yes")
+    assert result.stderr == "deleted h8v86t18wf\n"
+    assert not (demo / "attachments").exists()

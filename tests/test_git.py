@@ -139,6 +139,23 @@ def test_every_writing_command_commits_what_it_changed(team):
     assert git(root, "status", "--porcelain") == ""
 
 
+def test_attach_and_delete_commit_the_attachments(team, tmp_path):
+    root = team.store
+    rid = new_id(team("log", "call", "raj", "Sent the fees sheet"))
+    source = tmp_path / "fees 2027.pdf"
+    source.write_bytes(b"%PDF fees")
+    team.ok("attach", rid[:4], str(source), "--commit")
+    attached = f"attachments/{rid}/fees 2027.pdf"
+    assert (subjects(root)[0], files_of_last_commit(root)) == (f"attach: fees 2027.pdf to {rid}", [f"A\t{attached}"])
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "the call")
+    result = team.ok("delete", rid[:4], "--yes", "--commit")
+    assert f"deleted {rid} and its 1 attachment" in result.stderr
+    assert sorted(files_of_last_commit(root)) == [f"D\t{attached}", f"D\tinteractions/2026/11/{rid}.yaml"]
+    assert not (root / "attachments" / rid).exists()
+    assert git(root, "status", "--porcelain") == ""
+
+
 def test_log_new_commits_the_new_contact_with_the_interaction(team):
     root = team.store
     rid = new_id(team("log", "email", "Sam Okafor", "--new", "--email", "sam@example.com", "--commit"))

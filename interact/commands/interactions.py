@@ -245,20 +245,22 @@ def comment(env, id_, words):
 @pass_env
 @user_errors
 def delete(env, id_, yes):
-    """Delete an interaction (asks first; --yes skips the question).
+    """Delete an interaction and its attachments (asks first; --yes skips the question).
 
     \b
     Example:
       interact delete 7kq2 --yes
     """
+    from ..attachments import attachments
     from .common import people_names, summary
 
     record = env.store.find_interaction(id_)
     if not yes:
         label = " ".join(part for part in (record.get("type"), people_names(record, env), summary(record)) if part)
-        click.confirm(f"Delete {record['id']} ({label})?", abort=True, err=True)
-    actions.delete(env.store, record)
-    click.echo(msg.deleted(record), err=True)
+        click.confirm(msg.confirm_delete(record, label, len(attachments(env.store, record["id"]))),
+                      abort=True, err=True)
+    removed = actions.delete(env.store, record)
+    click.echo(msg.deleted(record, len(removed)), err=True)
 
 
 @click.command()

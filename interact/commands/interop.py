@@ -116,6 +116,7 @@ def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dr
 @click.argument("id_", metavar="ID")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace an attached file of the same name.")
+@commit_option
 @pass_env
 @user_errors
 def attach(env, id_, file, force):

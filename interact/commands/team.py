@@ -97,6 +97,8 @@ def _subject(store) -> str:
 
     paths = sorted(store.written, key=lambda p: kind_of(p) != "interactions")  # interactions first
     first = paths[0]
+    if kind_of(first) == "attachments":  # attachments/<id>/<name>
+        return f"{first.name} to {first.parent.name}"
     if not first.exists():
         return first.stem
     record = load(first.read_bytes())
