@@ -79,7 +79,7 @@ class _People:
 
 
 def _gather_people(store: Store, draft: Draft) -> _People:
-    """Resolve WHO, --with and --account (SPEC §2); --new creates WHO once all else resolved."""
+    """Resolve WHO, --with and --account (SPEC §2); --new makes WHO (written by _finish)."""
     found = _People()
     explicit_accounts = [people.account(store, ref)["id"] for ref in draft.account_refs]
     others = [people.resolve(store, ref, ("contact", "account")) for ref in draft.with_refs]
@@ -88,7 +88,7 @@ def _gather_people(store: Store, draft: Draft) -> _People:
             fields = {"name": draft.who, **{k: v for k, v in draft.new_contact.items() if v}}
             if explicit_accounts:
                 fields["accounts"] = explicit_accounts[:1]
-            found.created = found.primary = people.create(store, "contact", fields)
+            found.created = found.primary = people.unsaved(store, "contact", fields)
         else:
             found.primary, via_account = people.person(store, draft.who)
             if via_account is not None:
@@ -125,8 +125,7 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         raise msg.who_missing()
     if draft.sets and draft.personal:
         raise msg.set_without_contact()
-    # check what needs no writing before --new creates a contact
-    store.config.check_type(draft.type)
+    store.config.check_type(draft.type)  # before the people: the commonest mistake, said first
     ratings = _ratings(store, draft.ratings)
     relates = _relates(draft.relates)
     found = _gather_people(store, draft)
@@ -151,25 +150,22 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         "notify": [user] if draft.notify else [],
         "personal": draft.personal,
     })
-    try:
-        check_rules(store, record)
-    except Exception:
-        _undo_created(store, found)
-        raise
+    check_rules(store, record)
     return record, found
 
 
-def _undo_created(store: Store, found: _People) -> None:
-    # A contact made by --new for an interaction that was then refused is taken back.
-    if found.created is not None and found.created.path is not None:
-        found.created.path.unlink(missing_ok=True)
-
-
 def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Record:
+    """Write the interaction, and first the contact --new made for it (nothing is written
+    before the interaction is known to be valid)."""
+    if found.created is not None:
+        made = people.save_new(store, "contact", found.created)
+        record["contacts"] = [made["id"] if c == found.created["id"] else c for c in record["contacts"]]
+        found.created = found.primary = made
     try:
         store.save_interaction(record, new=True)
     except OSError:  # a full disk or a read-only store: take back the --new contact too
-        _undo_created(store, found)
+        if found.created is not None:
+            found.created.path.unlink(missing_ok=True)
         raise
     if found.primary is not None:
         people.set_fields(store, found.primary, draft.sets)

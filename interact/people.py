@@ -110,13 +110,23 @@ def unique_id(store: Store, kind: str, name: str, taken=frozenset()) -> str:
 
 def create(store: Store, kind: str, fields: dict) -> Record:
     """Add a contact or account with a fresh slug id; never replaces an existing file."""
+    return save_new(store, kind, unsaved(store, kind, fields))
+
+
+def unsaved(store: Store, kind: str, fields: dict) -> Record:
+    """A new contact or account with a fresh slug id, not written yet (see save_new)."""
+    return Record({"id": unique_id(store, kind, fields["name"]), **fields})
+
+
+def save_new(store: Store, kind: str, record: Record) -> Record:
+    """Write a new contact or account, never replacing a file: when another writer took its
+    slug a moment ago, under a fresh one. Returns the record written."""
     while True:
-        record = Record({"id": unique_id(store, kind, fields["name"]), **fields})
         try:
             store.save(record, kind, new=True)
             return record
-        except FileExistsError:  # another writer took that slug a moment ago
-            continue
+        except FileExistsError:
+            record = Record({**record, "id": unique_id(store, kind, record["name"])})
 
 
 def parse_pairs(pairs, what: str) -> dict[str, str]:

@@ -95,6 +95,37 @@ def test_refused_log_with_new_leaves_no_contact(run, demo):
     assert not (demo / "contacts" / "ada-lovelace.yaml").exists()
 
 
+def test_a_refused_log_with_new_never_writes_the_contact(run, demo, monkeypatch):
+    from interact.store import Store
+
+    written = []
+    monkeypatch.setattr(Store, "save", lambda self, record, kind, new=False: written.append(record))
+    config = demo / "interact.yaml"
+    config.write_text(config.read_text().replace("require_account: false", "require_account: true"))
+    result = run("log", "call", "Ada Lovelace", "--new")  # refused by a rule checked after the people
+    assert result.exit_code == 1 and "account" in result.stderr
+    assert written == []
+
+
+def test_a_new_contact_whose_slug_is_taken_meanwhile_gets_another_and_the_interaction_follows(demo, monkeypatch):
+    from datetime import datetime, timezone
+
+    from interact import actions, people
+
+    original = people.unsaved
+
+    def raced(store, kind, fields):
+        made = original(store, kind, fields)
+        store.save(made.__class__({"id": made["id"], "name": "Someone Else"}), kind, new=True)  # another writer
+        return made
+
+    monkeypatch.setattr(people, "unsaved", raced)
+    draft = actions.Draft(type="call", who="Ada Lovelace", new_contact={})
+    record, created = actions.log(Store(demo), datetime(2026, 11, 25, 10, tzinfo=timezone.utc), "alice", draft)
+    assert created["id"] == "ada-lovelace-2" and record["contacts"] == ["ada-lovelace-2"]
+    assert Store(demo).contacts()["ada-lovelace"]["name"] == "Someone Else"
+
+
 def test_log_personal_note(run, demo):
     rid = run.ok("log", "note", "--personal", "Remember", "the", "milk").stdout.strip()
     r = record(demo, rid)
