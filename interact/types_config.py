@@ -43,6 +43,7 @@ def with_types(text: str, types: list[str]) -> str:
 def save_types(store: Store, types: list[str]) -> None:
     path = store.root / CONFIG_NAME
     atomic_write(path, with_types(path.read_text(encoding="utf-8"), types).encode())
+    store.note_written(path)
     store.config = Config(load(path.read_bytes()))
 
 

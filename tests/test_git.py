@@ -156,6 +156,19 @@ def test_attach_and_delete_commit_the_attachments(team, tmp_path):
     assert git(root, "status", "--porcelain") == ""
 
 
+def test_types_commands_commit_the_configuration_and_the_renamed_records(team):
+    root = team.store
+    team.ok("types", "add", "fax", "--commit")
+    assert (subjects(root)[0], files_of_last_commit(root)) == ("types add: fax", ["M\tinteract.yaml"])
+    team.ok("types", "move", "fax", "1", "--commit")
+    assert subjects(root)[0] == "types move: fax to 1"
+    rid = new_id(team("log", "fax", "raj", "Sent the form", "--commit"))
+    team.ok("types", "rename", "fax", "letter", "--commit")
+    assert subjects(root)[0] == "types rename: fax to letter"
+    assert sorted(files_of_last_commit(root)) == ["M\tinteract.yaml", f"M\tinteractions/2026/11/{rid}.yaml"]
+    assert git(root, "status", "--porcelain") == ""
+
+
 def test_log_new_commits_the_new_contact_with_the_interaction(team):
     root = team.store
     rid = new_id(team("log", "email", "Sam Okafor", "--new", "--email", "sam@example.com", "--commit"))

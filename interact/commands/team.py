@@ -39,14 +39,15 @@ def check(env):
         click.get_current_context().exit(1)
 
 
-def commit_option(func=None, *, batch: bool = False):
+def commit_option(func=None, *, batch: bool = False, about=None):
     """Give a writing command --commit/--no-commit (default: `auto_commit` in interact.yaml).
 
-    A `batch` command (generate, import) writes many interactions: its commit subject
-    names the first and counts the rest.
+    The commit subject is the command and what it changed: the first record written, or
+    `about(the command's arguments)`. A `batch` command (generate, import) writes many
+    interactions: its subject names the first and counts the rest.
     """
     if func is None:
-        return functools.partial(commit_option, batch=batch)
+        return functools.partial(commit_option, batch=batch, about=about)
 
     @click.option("--commit/--no-commit", "commit", default=None,
                   help="Commit the files this command changed, and only them, with git "
@@ -57,7 +58,7 @@ def commit_option(func=None, *, batch: bool = False):
         ctx = click.get_current_context()
         env = ctx.find_object(Env)
         if commit or (commit is None and env.store.config.auto_commit):
-            user_errors(_commit_written)(env, _command_name(ctx), batch)
+            user_errors(_commit_written)(env, _command_name(ctx), batch, about and about(kwargs))
         return result
 
     return wrapper
@@ -71,13 +72,13 @@ def _command_name(ctx: click.Context) -> str:
     return " ".join(names)
 
 
-def _commit_written(env, command: str, batch: bool) -> None:
+def _commit_written(env, command: str, batch: bool, about: str | None) -> None:
     from .. import gitops
 
     store = env.store
     if not store.written:
         return
-    subject = f"{command}: {_subject(store)}"
+    subject = f"{command}: {about or _subject(store)}"
     if batch:
         count = len({p.stem for p in store.written if p.relative_to(store.root).parts[0] == "interactions"})
         subject += f" and {count - 1} more" if count > 1 else ""

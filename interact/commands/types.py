@@ -7,6 +7,7 @@ import click
 from .. import messages as msg
 from .. import types_config
 from ..cli import pass_env, user_errors
+from .team import commit_option
 
 
 @click.group(invoke_without_command=True)
@@ -30,6 +31,7 @@ def types(env, ctx):
 
 @types.command("add")
 @click.argument("name")
+@commit_option(about=lambda args: args["name"])
 @pass_env
 @user_errors
 def types_add(env, name):
@@ -45,6 +47,7 @@ def types_add(env, name):
 @types.command("rename")
 @click.argument("old", metavar="OLD")
 @click.argument("new", metavar="NEW")
+@commit_option(about=lambda args: f"{args['old']} to {args['new']}")
 @pass_env
 @user_errors
 def types_rename(env, old, new):
@@ -63,6 +66,7 @@ def types_rename(env, old, new):
 @types.command("move")
 @click.argument("name", metavar="TYPE")
 @click.argument("position", type=int)
+@commit_option(about=lambda args: f"{args['name']} to {args['position']}")
 @pass_env
 @user_errors
 def types_move(env, name, position):
