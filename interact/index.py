@@ -392,8 +392,8 @@ class Index:
         except (sqlite3.Error, IndexUnavailable, OSError):
             return  # the read finds out for itself
         leaves = {rel: files for rel, leaf, files in folders if leaf}
-        scan = _ChangeScan(os.fspath(tree.top), [rel for rel, leaf, _ in folders if not leaf], leaves,
-                           row[2] - MARGIN_NS, clock.path, use_find=sum(leaves.values()) >= FIND_FROM)
+        scan = _ChangeScan(os.fspath(tree.top), [rel for rel, leaf, _ in folders if not leaf], leaves, row[2],
+                           clock.path)
         self._ahead[tree.name] = _Ahead(tuple(row), clock, scan)
 
     def connection(self):
@@ -552,10 +552,8 @@ class _Load:
                     else:
                         if ahead is not None:
                             ahead.scan.abandon()
-                        files = sum(folder.files for folder in self.leaves.values())
                         changes = _ChangeScan(self.top, list(self.inner),
-                                              {rel: f.files for rel, f in self.leaves.items()},
-                                              row[2] - MARGIN_NS, clock.path, use_find=files >= FIND_FROM)
+                                              {rel: f.files for rel, f in self.leaves.items()}, row[2], clock.path)
                     self._read_parts()  # while `find` runs
                     changed = changes.result()
                     self._update(changed)
@@ -914,16 +912,17 @@ class _ClockFile:
 
 
 class _ChangeScan:
-    """The paths under `top` (relative, '' for top itself) whose ctime is later than `since`:
-    of the folders above the files (`inner`), and of each folder of files (`leaves`, with
-    about how many files each holds) and its files.
+    """The paths under `top` (relative, '' for top itself) whose ctime is later than the last
+    check (`last_check`, less the margin): of the folders above the files (`inner`), and of
+    each folder of files (`leaves`, with about how many files each holds) and its files.
 
-    With `use_find`, `find` runs in child processes, each over a share of the folders of
+    From FIND_FROM files, `find` runs in child processes, each over a share of the folders of
     files (stat-ing 100,000 files is the bulk of a warm read: the CPUs share it) while this
-    one goes on; a Python walk does the same where there is no `find`, or for few files."""
+    one goes on; a Python walk does the same where there is no `find`, or for fewer files."""
 
-    def __init__(self, top: str, inner: list[str], leaves: dict[str, int], since: int, reference: str,
-                 use_find: bool):
+    def __init__(self, top: str, inner: list[str], leaves: dict[str, int], last_check: int, reference: str):
+        since = last_check - MARGIN_NS
+        use_find = sum(leaves.values()) >= FIND_FROM
         self.top, self.inner, self.since = os.path.abspath(top), inner, since
         ways = min(os.cpu_count() or 1, FIND_PROCESSES) if use_find else 1
         self.shares = [share for share in _shares(leaves, ways) if share]
