@@ -220,6 +220,31 @@ def parse_time(text: str) -> time:
     raise DateError(f"could not read the time {text!r}: try {TIME_EXAMPLES}")
 
 
+# --- numeric dates with slashes (3/12/2026): read by a stated order, never guessed ---
+
+DATE_ORDERS = ("dmy", "mdy", "ymd")
+_SLASHED = re.compile(r"(\d{1,4})[/.](\d{1,2})[/.](\d{1,4})")
+
+
+def slashed_date(text: str, order: str | None) -> date | None:
+    """The date of a numeric date with slashes or dots ('3/12/2026', '2026/12/03') read in
+    `order` (one of DATE_ORDERS); None when `text` is no such date. Without an order it is
+    refused, never guessed: 3/12 is 3 December in London and March 12 in New York."""
+    match = _SLASHED.fullmatch(text.strip())
+    if match is None:
+        return None
+    if order not in DATE_ORDERS:
+        raise DateError(f"{text.strip()!r} could be day/month or month/day: set `date_order: dmy` (or mdy, ymd) "
+                        "in interact.yaml, or write it as 2026-12-03")
+    parts = dict(zip(order, map(int, match.groups())))
+    try:
+        if len(match[order.index("y") + 1]) != 4:
+            raise ValueError("the year needs four digits")
+        return date(parts["y"], parts["m"], parts["d"])
+    except ValueError as error:
+        raise DateError(f"could not read the date {text.strip()!r} as {'/'.join(order)}: {error}") from None
+
+
 # --- durations -------------------------------------------------------------
 
 

@@ -394,6 +394,7 @@ class Config:
         self.ratings = [str(r) for r in data.get("ratings") or []]
         self.require_account = bool(data.get("require_account", False))
         self.auto_commit = bool(data.get("auto_commit", False))
+        self.date_order = data.get("date_order") or None  # dmy | mdy | ymd: how 3/12/2026 is read
 
     def check_type(self, name: str) -> str:
         if name not in self.types:

@@ -470,3 +470,15 @@ def test_day_bounds_across_dst_change():
 )
 def test_week_bounds(day, bounds):
     assert week_bounds(day) == bounds
+
+
+def test_slashed_dates_are_read_in_the_stated_order_and_never_guessed():
+    from interact.dates import slashed_date
+
+    assert slashed_date("3/12/2026", "dmy") == date(2026, 12, 3)
+    assert slashed_date("3/12/2026", "mdy") == date(2026, 3, 12)
+    assert slashed_date("2026/12/03", "ymd") == date(2026, 12, 3)
+    assert slashed_date("next week", "dmy") is None
+    for text, order in (("3/12/2026", None), ("13/13/2026", "dmy"), ("3/12/26", "dmy")):
+        with pytest.raises(DateError):
+            slashed_date(text, order)
