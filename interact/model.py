@@ -385,7 +385,8 @@ class Config:
         data = data or {}
         self.data = data
         self.user = data.get("user") or None
-        self.users = [str(u) for u in data.get("users") or []]
+        self.user_entries = user_entries(data.get("users"))
+        self.users = [entry["id"] for entry in self.user_entries]
         self.timezone = data.get("timezone") or None
         self.types = [str(t) for t in data.get("types") or DEFAULT_TYPES]
         self.purposes = [str(p) for p in data.get("purposes") or []]
@@ -414,6 +415,33 @@ class Config:
         if self.users and name not in self.users:
             raise msg.unknown_user(name, self.users)
         return name
+
+    def user_for(self, text: str) -> str | None:
+        """The configured user that `text` names (a CRM's owner): by id, then name, email or
+        alias, ignoring case; None when no user, or more than one, answers to it."""
+        folded = text.strip().casefold()
+        if folded in map(str.casefold, self.users):
+            return next(uid for uid in self.users if uid.casefold() == folded)
+        hits = [entry["id"] for entry in self.user_entries if folded in entry["known_as"]]
+        return hits[0] if len(hits) == 1 else None
+
+
+def user_entries(users) -> list[dict]:
+    """`users` of interact.yaml, each entry a user id (`alice`) or a mapping
+    `{id: alice, name: Alice Smith, email: alice@example.com, aliases: [0055g00000XyZ1AAA]}`,
+    as {"id": ..., "known_as": {the folded name, email and aliases}}; entries without an id are left out."""
+    entries = []
+    for entry in users if isinstance(users, list) else ():
+        if isinstance(entry, dict):
+            if not isinstance(entry.get("id"), (str, int)) or isinstance(entry.get("id"), bool):
+                continue
+            aliases = entry.get("aliases") if isinstance(entry.get("aliases"), list) else []
+            known = [entry.get("name"), entry.get("email"), *aliases]
+            entries.append({"id": str(entry["id"]),
+                            "known_as": {str(name).strip().casefold() for name in known if name not in (None, "")}})
+        elif entry is not None:
+            entries.append({"id": str(entry), "known_as": set()})
+    return entries
 
 
 CONFIG_TEMPLATE = """\
