@@ -7,7 +7,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from interact.interop import column_mapping
+from interact.crm import column_mapping
 from interact.model import derived_id, load
 from interact.render.as_ics import escape, fold
 
@@ -121,13 +121,13 @@ def test_bad_rows_are_listed_and_nothing_is_written(run_empty, tmp_path):
     result = run_empty("import", str(source))
     assert result.exit_code == 1
     assert "2 rows cannot be imported" in result.stderr
-    assert "row 3: type 'fax' is not one of the configured types" in result.stderr
-    assert "row 4: 'when' should be a time" in result.stderr
+    assert "line 3: type 'fax' is not one of the configured types" in result.stderr
+    assert "line 4: 'when' should be a time" in result.stderr
     assert interaction_files(run_empty.store) == {}
     dry = run_empty.ok("import", str(source), "--skip-bad", "--dry-run")
     assert "would import 1 interaction" in dry.stderr and interaction_files(run_empty.store) == {}
     done = run_empty.ok("import", str(source), "--skip-bad")
-    assert "warning: skipped row 3" in done.stderr
+    assert "warning: skipped line 3" in done.stderr
     (rid,) = done.stdout.split()
     assert rid == done.stdout.strip() and list(interaction_files(run_empty.store)) == [rid]
 
@@ -145,13 +145,16 @@ def test_an_id_already_there_with_other_content_is_kept_and_reported(run, demo, 
 
 
 def test_salesforce_preset(run, demo):
-    refused = run("import", str(SALESFORCE), "--preset", "salesforce")
+    owners = run("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing")
+    assert owners.exit_code == 1 and "line 2: its owner '0055g00000XyZ1AAA' is none of the store's users" in owners.stderr
+    refused = run("import", str(SALESFORCE), "--preset", "salesforce", "--default-assignee", "alice")
     assert refused.exit_code == 1
-    assert "contact 'Chris Lee' (row 5)" in refused.stderr and "account 'Fenwick Bikes' (row 5)" in refused.stderr
-    dry = run.ok("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing", "--dry-run")
+    assert "contact 'Chris Lee' (line 5)" in refused.stderr and "account 'Fenwick Bikes' (line 5)" in refused.stderr
+    sf = ["--preset", "salesforce", "--default-assignee", "alice"]
+    dry = run.ok("import", str(SALESFORCE), *sf, "--create-missing", "--dry-run")
     assert "would create contact chris-lee (Chris Lee)" in dry.stderr
     assert not (demo / "contacts" / "chris-lee.yaml").exists()
-    result = run.ok("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing")
+    result = run.ok("import", str(SALESFORCE), *sf, "--create-missing")
     ids = result.stdout.split()
     assert ids[0] == derived_id("import:id:00T5g00000AbCd1EAA")
     records = {r["id"]: r for r in json.loads(run.ok("export").stdout)}
@@ -168,7 +171,7 @@ def test_salesforce_preset(run, demo):
     contact = load((demo / "contacts" / "chris-lee.yaml").read_bytes())
     assert contact["name"] == "Chris Lee" and contact["accounts"] == ["fenwick-bikes"]
     before = interaction_files(demo)
-    again = run.ok("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing")
+    again = run.ok("import", str(SALESFORCE), *sf, "--create-missing")
     assert again.stdout == "" and interaction_files(demo) == before
 
 
@@ -180,7 +183,7 @@ def test_custom_map_without_ids_is_idempotent_and_refuses_unknown_types(run, dem
     maps = ["--map", "Contact=contact", "--map", "Date=when", "--map", "What=note", "--map", "Kind=type"]
     result = run("import", str(source), *maps)
     assert result.exit_code == 1
-    assert "row 3: type 'Fax' is not configured" in result.stderr and "interact types add fax" in result.stderr
+    assert "line 3: type 'Fax' is not configured" in result.stderr and "interact types add fax" in result.stderr
     run.ok("types", "add", "fax")
     first = run.ok("import", str(source), *maps).stdout.split()
     assert len(first) == 2
