@@ -4,12 +4,10 @@ import json
 import shutil
 from pathlib import Path
 
-import icalendar
 import pytest
 
 from interact.crm import column_mapping
 from interact.model import derived_id, load
-from interact.render.as_ics import escape, fold
 
 from conftest import Run, interaction_files
 
@@ -64,38 +62,6 @@ def test_export_filters(run):
     assert [r["id"] for r in window] == ["s5zg79vyq8", "jpbqnw99gr"]
     with_raj = json.loads(run.ok("export", "--contact", "raj", "--type", "meeting").stdout)
     assert [r["id"] for r in with_raj] == ["xbg987zqv0"]
-
-
-def test_ics_parses_with_one_event_per_interaction_with_a_when(run):
-    _enrich(run)
-    data = run.ok("export", "--format", "ics").stdout_bytes
-    assert data.endswith(b"END:VCALENDAR\r\n")
-    assert all(line.endswith(b"\r") for line in data.split(b"\n")[:-1])
-    assert all(len(line) <= 76 for line in data.split(b"\n"))  # 75 octets plus the CR
-    calendar = icalendar.Calendar.from_ical(data)
-    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    with_when = [r for r in json.loads(run.ok("export").stdout) if r.get("when")]
-    assert set(events) == {f"{r['id']}@interact" for r in with_when}
-    visit = events["abw0xgqwfy@interact"]
-    assert str(visit["SUMMARY"]) == "visit with Priya Shah, Northwind Traders"
-    assert visit.decoded("DTSTART").isoformat() == "2026-11-03T14:00:00+00:00"
-    assert visit.decoded("DTEND").isoformat() == "2026-11-03T15:00:00+00:00"
-    assert visit.decoded("DTSTAMP").isoformat() == "2026-11-03T14:10:00+00:00"
-    assert str(visit["STATUS"]) == "CONFIRMED"
-    assert str(visit["DESCRIPTION"]) == "Quarterly review on site\nOutcome: Happy; asked about the support plan"
-    assert str(events["rtcbtfr45r@interact"]["STATUS"]) == "TENTATIVE"  # missed: planned, not done
-    meeting = next(e for e in events.values() if str(e.get("DESCRIPTION")).startswith("Line one"))
-    assert str(meeting["DESCRIPTION"]) == "Line one, with a comma\nLine two; with \"quotes\""
-    assert run.ok("export", "--format", "ics").stdout_bytes == data  # the same store, the same bytes
-
-
-def test_ics_escaping_and_folding():
-    assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    line = "DESCRIPTION:" + "é" * 60
-    folded = fold(line).encode()
-    parts = folded.split(b"\r\n ")
-    assert all(len(p) <= 75 for p in parts) and b"".join(parts) == (line + "\r\n").encode()
-    assert fold("SHORT:x") == "SHORT:x\r\n"
 
 
 def test_import_refuses_unknown_people_unless_create_missing(run, demo, tmp_path):

@@ -18,7 +18,7 @@ from .team import commit_option
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True,
               help="json and csv carry every field plus status (and read back with `interact import`); "
-                   "ics is a calendar of those with a `when`.")
+                   "ics is a calendar: an event for each with a `when`, a to-do for each outstanding one without.")
 @filter_options(status="all", everyone=True)
 @pass_env
 @user_errors
