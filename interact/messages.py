@@ -485,7 +485,11 @@ def import_kept_different(where, rid) -> str:
 
 
 def import_created_person(new, dry_run) -> str:
-    return f"{'would create' if dry_run else 'created'} {new.kind} {new.record['id']} ({new.record['name']})"
+    return import_created(new.kind, new.record, dry_run)
+
+
+def import_created(kind, record, dry_run) -> str:
+    return f"{'would create' if dry_run else 'created'} {kind} {record['id']} ({record['name']})"
 
 
 def import_summary(added, same, different, dry_run) -> str:
@@ -571,6 +575,49 @@ def row_unknown_opportunity(name, count) -> UserError:
     return UserError(f"opportunity {name!r} is in no account of the store: add it first "
                      f"(`interact account edit ACCOUNT --opportunity '{name}=VALUE'`); an opportunity never "
                      "becomes an account")
+
+
+# --- contact import (vCard) ----------------------------------------------------------------
+
+def card_without_name() -> UserError:
+    return UserError("the card has no name (neither FN nor N): add one in the address book")
+
+
+def card_same_uid(uid, where) -> UserError:
+    return UserError(f"it has the same UID ({uid}) as the card on {where}")
+
+
+def card_same_contact(contact_id, where) -> UserError:
+    return UserError(f"it is the same contact ({contact_id}) as the card on {where}: merge them in the address book")
+
+
+def card_matches_several(candidates) -> UserError:
+    return UserError("it matches several contacts (by email or name), so which to update cannot be told: "
+                     "`interact contact edit` one of them: " + "; ".join(candidates))
+
+
+def contacts_bad_cards(bad) -> UserError:
+    return UserError(f"{len(bad)} card{'s' if len(bad) != 1 else ''} cannot be imported, so nothing was written: "
+                     "fix them, or import the others with --skip-bad:", [f"{where}: {why}" for where, why in bad])
+
+
+def contact_without_account(contact_id, org, dry_run) -> str:
+    return (f"{'would import' if dry_run else 'imported'} {contact_id} without the account {org!r}: it is not in "
+            "the store (import with --create-missing to create it, or `interact account add`)")
+
+
+def contact_skipped_card(where, why) -> str:
+    return f"warning: skipped the card on {where}: {why}"
+
+
+def contacts_summary(new, changed, same, accounts, dry_run) -> str:
+    verb = "would import" if dry_run else "imported"
+    parts = [f"{verb} {new + changed} contact{'s' if new + changed != 1 else ''} ({new} new, {changed} updated)"]
+    if accounts:
+        parts.append(f"{accounts} new account{'s' if accounts != 1 else ''}")
+    if same:
+        parts.append(f"{same} already up to date")
+    return "; ".join(parts)
 
 
 # --- reports -----------------------------------------------------------------------

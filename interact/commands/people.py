@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from .. import messages as msg
@@ -123,6 +125,58 @@ def contact_edit(env, ref, name, email, phone, account_refs, sets, cadence):
     record = people.edit_contact(env.store, ref, name=name, email=email, phone=phone, account_refs=account_refs,
                                  sets=people.parse_pairs(sets, "--set"), cadence=cadence)
     click.echo(msg.updated(record), err=True)
+
+
+@contact.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
+@click.option("--create-missing", is_flag=True, help="Create the accounts of organisations the store does not "
+              "have (otherwise the contact is imported without the link, and that is said).")
+@click.option("--skip-bad", is_flag=True, help="Import the good cards even when some are bad (each is reported).")
+@click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing.")
+@commit_option(batch=True)
+@pass_env
+@user_errors
+def contact_import(env, file, create_missing, skip_bad, dry_run):
+    """Import people from an address book's vCard file (.vcf: iPhone, Google, Outlook).
+
+    Each card gives a name, the preferred email and phone (else the first; the others go in
+    fields, as email-work, phone-cell...), the title, and the organisation as an account.
+    The card's UID is kept in fields.vcard_uid, so importing the file again updates those
+    contacts instead of adding them twice; a card without a UID is matched by email, then
+    name. Prints the id of each contact created or changed.
+
+    \b
+    Examples:
+      interact contact import ~/Downloads/contacts.vcf --dry-run
+      interact contact import contacts.vcf --create-missing
+    """
+    import sys
+
+    from ..contact_import import apply_contacts, plan_contacts
+    from ..vcard import VCardError, read_cards
+
+    name = "stdin" if str(file) == "-" else str(file)
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    try:
+        cards = read_cards(data)
+    except VCardError as error:
+        raise msg.import_unreadable(name, str(error)) from None
+    store = env.store
+    with store.lock():
+        plan = plan_contacts(store, cards, create_missing)
+        if plan.bad and not skip_bad:
+            raise msg.contacts_bad_cards(plan.bad)
+        written = plan.new + plan.changed if dry_run else apply_contacts(store, plan)
+    for where, why in plan.bad:
+        click.echo(msg.contact_skipped_card(where, why), err=True)
+    for account in plan.new_accounts:
+        click.echo(msg.import_created("account", account, dry_run), err=True)
+    for contact_id, org in plan.unlinked:
+        click.echo(msg.contact_without_account(contact_id, org, dry_run), err=True)
+    for record in written:
+        click.echo(record["id"])
+    click.echo(msg.contacts_summary(len(plan.new), len(plan.changed), len(plan.same), len(plan.new_accounts),
+                                    dry_run), err=True)
 
 
 @click.group()
