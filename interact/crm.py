@@ -75,12 +75,18 @@ class Reading:
     all_completed: bool = False  # every row took place (--completed), whatever its status says
 
 
+def one_kind_of_line_break(text: str) -> str:
+    """CRLF and a lone CR (old Mac exports) as \\n, the line break a record stores."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def mapped_values(data: dict, mapping: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """The row's non-empty cells by target (with its unit), in column order."""
+    """The row's non-empty cells by target (with its unit), in column order; line breaks as \\n
+    (a JSON export's strings too)."""
     values: dict[str, list[str]] = {}
     for column, target in mapping:
         cell = data.get(column)
-        text = "" if cell is None else str(cell).strip()
+        text = "" if cell is None else one_kind_of_line_break(str(cell)).strip()
         if text:
             values.setdefault(target, []).append(text)
     return values

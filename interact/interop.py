@@ -80,7 +80,7 @@ def _csv_table(text: str, name: str) -> Table:
             where, line = f"line {line}", reader.line_num + 1  # the next row starts on the next line
             if not cells:
                 continue
-            cells = [cell.replace("\r\n", "\n").replace("\r", "\n") for cell in cells]
+            cells = [crm.one_kind_of_line_break(cell) for cell in cells]
             if header is None:
                 header = _header(cells, name)
             elif len(cells) != len(header):

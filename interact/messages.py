@@ -462,8 +462,8 @@ def row_same_id(where) -> UserError:
     return UserError(f"it has the same id as {where}, with other content")
 
 
-def import_bad_rows(bad) -> UserError:
-    return UserError(f"{len(bad)} row{'s' if len(bad) != 1 else ''} cannot be imported, so nothing was written: "
+def import_bad_rows(bad, noun="row") -> UserError:
+    return UserError(f"{len(bad)} {noun}{'s' if len(bad) != 1 else ''} cannot be imported, so nothing was written: "
                      "fix them, or import the others with --skip-bad:", [f"{where}: {why}" for where, why in bad])
 
 
@@ -594,11 +594,6 @@ def card_same_contact(contact_id, where) -> UserError:
 def card_matches_several(candidates) -> UserError:
     return UserError("it matches several contacts (by email or name), so which to update cannot be told: "
                      "`interact contact edit` one of them: " + "; ".join(candidates))
-
-
-def contacts_bad_cards(bad) -> UserError:
-    return UserError(f"{len(bad)} card{'s' if len(bad) != 1 else ''} cannot be imported, so nothing was written: "
-                     "fix them, or import the others with --skip-bad:", [f"{where}: {why}" for where, why in bad])
 
 
 def contact_without_account(contact_id, org, dry_run) -> str:

@@ -97,6 +97,7 @@ def test_bad_cards_are_listed_and_nothing_is_written(run, demo, tmp_path):
     before = store_files(demo)
     refused = run("contact", "import", str(source))
     assert refused.exit_code == 1 and store_files(demo) == before
+    assert refused.stderr.startswith("Error: 2 cards cannot be imported, so nothing was written")
     assert refused.stderr.splitlines()[1:] == [
         "  line 7 (no name): the card has no name (neither FN nor N): add one in the address book",
         "  line 11 (Twin): it has the same UID (u1) as the card on line 1"]

@@ -146,6 +146,21 @@ def test_owners_need_the_stores_users(run_empty, tmp_path):
     assert bad_default.exit_code == 1 and "'zed' is not a user of this store" in bad_default.stderr
 
 
+def test_a_salesforce_api_json_export_reads_the_same_way(run, demo, tmp_path):
+    set_config(demo, "users", TEAM)
+    source = tmp_path / "tasks.json"
+    source.write_text(json.dumps({"totalSize": 1, "records": [{
+        "attributes": {"type": "Task"}, "Id": "00T5g00000Json1AAA", "Subject": "Call", "Status": "Completed",
+        "ActivityDate": "2026-11-03", "TaskSubtype": "Call", "Description": "Line one\r\nLine two\rLine three",
+        "Who": {"Name": "Jane Doe"}, "What": {"Name": "Renewal 2027", "Type": "Opportunity"},
+        "Owner": {"Name": "Bob Stone"}, "CallDurationInSeconds": 300}]}))
+    (rid,) = run.ok("import", str(source), "--preset", "salesforce").stdout.split()
+    record = json.loads(run.ok("show", rid, "--format", "json").stdout)
+    assert record["note"] == "Call\nLine one\nLine two\nLine three" and record["assignee"] == "bob"
+    assert record["relates_to"] == ["opportunity:renewal-2027"] and record["accounts"] == ["acme-ltd"]
+    assert record["duration"] == 5 and record["type"] == "call"
+
+
 # --- sales-i: dd/mm/yyyy and a time of day in its own column ------------------------------
 
 def test_numeric_dates_without_a_date_order_are_refused_never_guessed(run, demo):

@@ -165,7 +165,7 @@ def contact_import(env, file, create_missing, skip_bad, dry_run):
     with store.lock():
         plan = plan_contacts(store, cards, create_missing)
         if plan.bad and not skip_bad:
-            raise msg.contacts_bad_cards(plan.bad)
+            raise msg.import_bad_rows(plan.bad, "card")
         written = plan.new + plan.changed if dry_run else apply_contacts(store, plan)
     for where, why in plan.bad:
         click.echo(msg.contact_skipped_card(where, why), err=True)
