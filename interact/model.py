@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import messages as msg
+from .users import user_entries, user_for
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
 ID_LENGTH = 10
@@ -385,7 +386,7 @@ class Config:
         data = data or {}
         self.data = data
         self.user = data.get("user") or None
-        self.user_entries = user_entries(data.get("users"))
+        self.user_entries = user_entries(data.get("users"))  # each a user id or {id, name, email, aliases}
         self.users = [entry["id"] for entry in self.user_entries]
         self.timezone = data.get("timezone") or None
         self.types = [str(t) for t in data.get("types") or DEFAULT_TYPES]
@@ -417,31 +418,8 @@ class Config:
         return name
 
     def user_for(self, text: str) -> str | None:
-        """The configured user that `text` names (a CRM's owner): by id, then name, email or
-        alias, ignoring case; None when no user, or more than one, answers to it."""
-        folded = text.strip().casefold()
-        if folded in map(str.casefold, self.users):
-            return next(uid for uid in self.users if uid.casefold() == folded)
-        hits = [entry["id"] for entry in self.user_entries if folded in entry["known_as"]]
-        return hits[0] if len(hits) == 1 else None
-
-
-def user_entries(users) -> list[dict]:
-    """`users` of interact.yaml, each entry a user id (`alice`) or a mapping
-    `{id: alice, name: Alice Smith, email: alice@example.com, aliases: [0055g00000XyZ1AAA]}`,
-    as {"id": ..., "known_as": {the folded name, email and aliases}}; entries without an id are left out."""
-    entries = []
-    for entry in users if isinstance(users, list) else ():
-        if isinstance(entry, dict):
-            if not isinstance(entry.get("id"), (str, int)) or isinstance(entry.get("id"), bool):
-                continue
-            aliases = entry.get("aliases") if isinstance(entry.get("aliases"), list) else []
-            known = [entry.get("name"), entry.get("email"), *aliases]
-            entries.append({"id": str(entry["id"]),
-                            "known_as": {str(name).strip().casefold() for name in known if name not in (None, "")}})
-        elif entry is not None:
-            entries.append({"id": str(entry), "known_as": set()})
-    return entries
+        """The configured user that `text` names (a CRM's owner; see users.user_for)."""
+        return user_for(self.user_entries, text)
 
 
 CONFIG_TEMPLATE = """\

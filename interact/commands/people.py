@@ -49,7 +49,7 @@ def _show_view(record):
 
 @click.group()
 def contact():
-    """Manage people: add, list, show, edit."""
+    """Manage people: add, list, show, edit, import (from a vCard file)."""
 
 
 @contact.command("add")
