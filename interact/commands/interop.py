@@ -11,7 +11,7 @@ from .. import messages as msg
 from ..cli import pass_env, user_errors
 from ..crm import PRESETS
 from ..dates import DATE_ORDERS
-from .common import emit, filter_from_options, filter_options, interaction_view
+from .common import emit, filter_from_options, filter_options, import_flags, interaction_view
 from .team import commit_option
 
 
@@ -62,8 +62,7 @@ def export(env, fmt, **filters):
               "activities without a status column): each is completed at its `when`.")
 @click.option("--create-missing", is_flag=True, help="Create the people and accounts the file names that the "
               "store does not have (otherwise they are listed, and nothing is imported).")
-@click.option("--skip-bad", is_flag=True, help="Import the good rows even when some are bad (each is reported).")
-@click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing.")
+@import_flags("rows")
 @commit_option(batch=True)
 @pass_env
 @user_errors

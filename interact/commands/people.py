@@ -10,7 +10,7 @@ from .. import messages as msg
 from .. import people
 from ..cli import pass_env, user_errors
 from ..model import ACCOUNT_KEYS, ACCOUNT_KINDS, CONTACT_KEYS
-from .common import emit, format_option
+from .common import emit, format_option, import_flags
 from .team import commit_option
 
 
@@ -131,8 +131,7 @@ def contact_edit(env, ref, name, email, phone, account_refs, sets, cadence):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, allow_dash=True, path_type=Path))
 @click.option("--create-missing", is_flag=True, help="Create the accounts of organisations the store does not "
               "have (otherwise the contact is imported without the link, and that is said).")
-@click.option("--skip-bad", is_flag=True, help="Import the good cards even when some are bad (each is reported).")
-@click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing.")
+@import_flags("cards")
 @commit_option(batch=True)
 @pass_env
 @user_errors
