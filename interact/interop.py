@@ -3,8 +3,8 @@
 Our own files (from `interact export`) are read back field for field: `status` (and the
 other values `show` computes) are left out, ids are kept. A CRM export is read through a
 column mapping (`Subject=note`, `ActivityDate=when`, ... or a preset such as Salesforce's
-Task columns); its rows get stable ids, derived from their own Id column or else from
-their content, so that importing a file twice adds nothing the second time.
+Task columns: crm.py reads its cells); its rows get stable ids, derived from their own Id
+column or else from their content, so that importing a file twice adds nothing the second time.
 
 Nothing is written while planning: `plan_import` says what would change (and which rows
 are bad, which people are missing), `apply` writes it.
@@ -16,12 +16,11 @@ import csv
 import io
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, time, tzinfo
 
+from . import crm, people
 from . import messages as msg
-from . import people
 from .actions import check_rules
-from .dates import isoformat, parse_date, parse_datetime, parse_duration
+from .dates import parse_duration
 from .errors import UserError
 from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
 from .store import Store
@@ -36,23 +35,25 @@ FORMATS = ("csv", "json")
 
 @dataclass
 class Row:
-    where: str    # "row 3" (CSV, counted as a spreadsheet does: the header is row 1) or "record 3" (JSON)
+    where: str    # "line 7" (CSV: the file's line the row starts on) or "record 3" (JSON)
     data: dict
+    problem: str | None = None  # why the row cannot be read at all (the wrong number of cells...)
 
 
-def read_rows(data: bytes, fmt: str, name: str) -> list[Row]:
+@dataclass
+class Table:
+    columns: list[str]  # the CSV header, or every (flattened) key of the JSON objects
+    rows: list[Row]
+
+
+def read_rows(data: bytes, fmt: str, name: str) -> Table:
     """The rows of a CSV file (with a header) or the objects of a JSON list."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise msg.import_unreadable(name, "it is not UTF-8 text") from None
     if fmt == "csv":
-        try:
-            reader = csv.DictReader(io.StringIO(text, newline=""))
-            return [Row(f"row {n}", {k: v or "" for k, v in row.items() if k is not None})
-                    for n, row in enumerate(reader, start=2)]
-        except csv.Error as error:
-            raise msg.import_unreadable(name, f"it is not CSV: {error}") from None
+        return _csv_table(text, name)
     try:
         items = json.loads(text)
     except ValueError as error:
@@ -61,7 +62,46 @@ def read_rows(data: bytes, fmt: str, name: str) -> list[Row]:
         items = items["records"] if isinstance(items.get("records"), list) else [items]
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
         raise msg.import_unreadable(name, "it should hold a list of objects, one a record")
-    return [Row(f"record {n}", item) for n, item in enumerate(items, start=1)]
+    columns = list(dict.fromkeys(key for item in items for key in _flatten(item)))
+    return Table(columns, [Row(f"record {n}", item) for n, item in enumerate(items, start=1)])
+
+
+def _csv_table(text: str, name: str) -> Table:
+    """A CSV file's header and rows, each row named by the line it starts on: lines end at LF, CRLF or a
+    lone CR (as editors count them), so cells over several lines and blank lines are counted.
+
+    Blank lines are skipped; a row with more or fewer cells than the header, or with only empty
+    cells, is kept with its problem (a row error, never a guess). Line breaks in cells become \\n.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    header, rows, line = None, [], 1
+    try:
+        for cells in reader:
+            where, line = f"line {line}", reader.line_num + 1  # the next row starts on the next line
+            if not cells:
+                continue
+            cells = [crm.one_kind_of_line_break(cell) for cell in cells]
+            if header is None:
+                header = _header(cells, name)
+            elif len(cells) != len(header):
+                rows.append(Row(where, {}, msg.row_wrong_cells(len(cells), len(header))))
+            elif not any(cell.strip() for cell in cells):
+                rows.append(Row(where, {}, msg.row_only_empty_cells()))
+            else:
+                rows.append(Row(where, {column: cell for column, cell in zip(header, cells) if column}))
+    except csv.Error as error:  # an unclosed quote, text after a closing quote, a NUL
+        raise msg.import_bad_csv(name, line, error) from None
+    return Table([column for column in header or [] if column], rows)
+
+
+def _header(cells: list[str], name: str) -> list[str]:
+    """The column names; an unnamed column is counted but read into no field."""
+    header = [cell.strip() for cell in cells]
+    folded = [column.casefold() for column in header if column]
+    twice = [column for column in header if column and folded.count(column.casefold()) > 1]
+    if twice:
+        raise msg.import_duplicate_columns(name, list(dict.fromkeys(twice)))
+    return header
 
 
 def _flatten(data: dict, prefix: str = "") -> dict:
@@ -111,70 +151,11 @@ def own_record(row: Row, from_csv: bool) -> Record:
 
 # --- CRM exports --------------------------------------------------------------------
 
-# Salesforce's Task export (Data Loader, reports, the REST API): matched case-insensitively,
-# and only the columns a file has are used.
-SALESFORCE = {
-    "Id": "id", "Subject": "note", "Description": "note", "ActivityDate": "when", "Status": "status",
-    "Type": "type", "Who.Name": "contact", "WhoName": "contact", "What.Name": "account",
-    "WhatName": "account", "Account.Name": "account", "CallDisposition": "outcome",
-}
-PRESETS = {"salesforce": SALESFORCE}
-TARGETS = ("id", "type", "when", "due", "duration", "status", "contact", "account", "assignee", "note",
-           "instructions", "outcome", "next_action", "purpose", "category", "tags")
-COMPLETED_STATUSES = ("completed", "complete", "done", "closed")
-
-
-def column_mapping(columns: list[str], preset: str | None, maps: dict[str, str]) -> list[tuple[str, str]]:
-    """(column, target) pairs for the file's columns, in the file's order; --map wins over the preset.
-
-    Column names match case-insensitively; an empty target leaves a column out.
-    """
-    by_name = {column.casefold(): column for column in columns}
-    chosen = {}
-    for column, target in PRESETS[preset].items() if preset else ():
-        if column.casefold() in by_name:
-            chosen[by_name[column.casefold()]] = target
-    for column, target in maps.items():
-        if column.casefold() not in by_name:
-            raise msg.no_such_column(column, columns)
-        if target and target not in TARGETS:
-            raise msg.bad_map_target(target, TARGETS)
-        chosen[by_name[column.casefold()]] = target
-    return [(column, chosen[column]) for column in columns if chosen.get(column)]
-
-
-def _moment(text: str, now: datetime, tz: tzinfo) -> tuple[datetime, bool]:
-    """The time a cell names, and whether it names a time of day (not just a date)."""
-    # a date alone takes whatever default time it is given; a date with a time does not
-    has_time = parse_datetime(text, now, tz, time(0)) == parse_datetime(text, now, tz, time(12))
-    return parse_datetime(text, now, tz), has_time
-
-
-def _mapped_values(row: Row, mapping: list[tuple[str, str]]) -> dict[str, list[str]]:
-    """The row's non-empty cells by target field, in column order."""
-    values: dict[str, list[str]] = {}
-    for column, target in mapping:
-        cell = row.data.get(column)
-        text = "" if cell is None else str(cell).strip()
-        if text:
-            values.setdefault(target, []).append(text)
-    return values
-
-
 def _row_id(source_id: str | None, data: dict) -> str:
     """Ours if the row has one of ours; else derived from its own id; else from its content."""
     if source_id and is_id(source_id):
         return source_id
     return derived_id(f"import:id:{source_id}") if source_id else _content_id(data)
-
-
-def _row_type(value: str | None, types: list[str]) -> str:
-    """The configured type a CRM's type names ('Call' -> call); none given: the first type."""
-    if not value:
-        return types[0]
-    if slugify(value) not in types:
-        raise msg.row_unknown_type(value, slugify(value), types)
-    return slugify(value)
 
 
 # --- planning an import -------------------------------------------------------------
@@ -199,10 +180,7 @@ class Plan:
 @dataclass
 class _Importer:
     store: Store
-    now: datetime
-    tz: tzinfo
-    assignee: str
-    mapping: list[tuple[str, str]] | None   # None: our own format
+    reading: crm.Reading | None   # None: our own format
     from_csv: bool
     plan: Plan = field(default_factory=Plan)
     planned: dict = field(default_factory=dict)   # (kind, key) -> new person's Record
@@ -231,51 +209,52 @@ class _Importer:
         return self.planned[key]["id"]
 
     def crm_record(self, row: Row) -> Record:
-        values = _mapped_values(row, self.mapping)
-
-        def first(target):
-            return (values.get(target) or [None])[0]
-
-        completed = (first("status") or "").casefold() in COMPLETED_STATUSES
-        record = Record({"id": _row_id(first("id"), row.data),
-                         "type": _row_type(first("type"), self.store.config.types)})
-        if first("when"):
-            moment, has_time = _moment(first("when"), self.now, self.tz)
-            if completed or has_time:
-                record["when"] = isoformat(moment)
-            else:  # an open task's date is the day it is due
-                record["due"] = moment.date().isoformat()
-        if first("due"):
-            record["due"] = parse_date(first("due"), self.now, self.tz).isoformat()
-        if first("duration"):
-            record["duration"] = parse_duration(first("duration"))
-        contacts = list(dict.fromkeys(self.person("contact", ref, row.where, False)
-                                      for ref in values.get("contact", [])))
-        accounts = list(dict.fromkeys(self.person("account", ref, row.where, False)
-                                      for ref in values.get("account", [])))
+        data = _flatten(row.data)
+        values = crm.mapped_values(data, self.reading.mapping)
+        is_completed = crm.completed(values, self.reading)
+        record = Record({"id": _row_id(crm.first(values, "id"), data),
+                         "type": crm.row_type(values, self.store.config.types)})
+        crm.fill_dates(record, values, self.reading, is_completed)
+        contacts = [self.person("contact", ref, row.where, False) for ref in values.get("contact", [])]
+        accounts = [self.person("account", ref, row.where, False) for ref in values.get("account", [])]
+        relates = []
+        what = crm.first(values, "what")
+        kind = crm.what_kind(values) if what else None
+        if kind == "opportunity":  # related to, and its account's: never made into an account
+            account_id, opportunity_id = crm.opportunity(self.store, what)
+            relates.append(f"opportunity:{opportunity_id}")
+            accounts.append(account_id)
+        elif kind == "account":
+            accounts.append(self.person("account", what, row.where, False))
+        elif kind:  # a case, a campaign...: a free reference
+            relates.append(f"{kind}:{what}")
+        contacts, accounts = list(dict.fromkeys(contacts)), list(dict.fromkeys(accounts))
         if not accounts:  # as `log` does: the accounts of people who have exactly one
             known = self.store.contacts()
             accounts = people.sole_accounts(known[cid] for cid in contacts if cid in known)
         for new in self.plan.new_people:  # a new person belongs to the one account named beside them
             if new.kind == "contact" and new.record["id"] in contacts and len(accounts) == 1:
                 new.record.setdefault("accounts", list(accounts))
-        assignee = first("assignee") or self.assignee
+        assignee = crm.owner(values, self.store, self.reading)
         record.update({
-            "contacts": contacts, "accounts": accounts, "assignee": assignee, "created_by": "import",
+            "contacts": contacts, "accounts": accounts, "relates_to": relates, "assignee": assignee,
+            "created_by": "import",
             **{key: "\n".join(values[key]) for key in ("purpose", "category", "instructions", "note", "outcome",
                                                        "next_action") if key in values},
             "tags": list(dict.fromkeys(t.strip() for cell in values.get("tags", []) for t in cell.split(";")
                                        if t.strip())),
         })
-        if completed:
+        if is_completed:
             if not record.get("when"):
                 raise msg.row_completed_without_date()
             record.update(completed_at=record["when"], completed_by=assignee)
         return record
 
     def record(self, row: Row) -> Record:
-        if self.mapping is not None:
-            return self.crm_record(Row(row.where, _flatten(row.data)))
+        if row.problem:
+            raise UserError(row.problem)
+        if self.reading is not None:
+            return self.crm_record(row)
         record = own_record(row, self.from_csv)
         for key, kind in (("contacts", "contact"), ("accounts", "account")):
             refs = record.get(key)
@@ -314,25 +293,19 @@ class _Importer:
             self.plan.different.append((row.where, record["id"]))
 
 
-def plan_import(store: Store, rows: list[Row], *, now: datetime, tz: tzinfo, user: str, from_csv: bool,
-                mapping: list[tuple[str, str]] | None = None) -> Plan:
+def plan_import(store: Store, rows: list[Row], *, from_csv: bool, reading: crm.Reading | None = None) -> Plan:
     """What importing `rows` would change; nothing is written.
 
-    With `mapping` (column, target) the rows are a CRM's export, else our own records.
+    With a `reading` (a column mapping...) the rows are a CRM's export, else our own records.
     An id already in the store is never overwritten: identical, it counts as `same`;
     with other content, as `different` (the store's version is kept).
     """
-    importer = _Importer(store, now, tz, user, mapping, from_csv)
+    importer = _Importer(store, reading, from_csv)
     existing = {record["id"]: record for record in store.interactions()}
     seen: dict[str, tuple[str, str]] = {}
     for row in rows:
         importer.add(row, existing, seen)
     return importer.plan
-
-
-def columns_of(rows: list[Row]) -> list[str]:
-    """Every column (flattened key) that the rows use, in the order they first appear."""
-    return list(dict.fromkeys(key for row in rows for key in _flatten(row.data)))
 
 
 def apply(store: Store, plan: Plan) -> list[Record]:

@@ -462,8 +462,8 @@ def row_same_id(where) -> UserError:
     return UserError(f"it has the same id as {where}, with other content")
 
 
-def import_bad_rows(bad) -> UserError:
-    return UserError(f"{len(bad)} row{'s' if len(bad) != 1 else ''} cannot be imported, so nothing was written: "
+def import_bad_rows(bad, noun="row") -> UserError:
+    return UserError(f"{len(bad)} {noun}{'s' if len(bad) != 1 else ''} cannot be imported, so nothing was written: "
                      "fix them, or import the others with --skip-bad:", [f"{where}: {why}" for where, why in bad])
 
 
@@ -485,7 +485,11 @@ def import_kept_different(where, rid) -> str:
 
 
 def import_created_person(new, dry_run) -> str:
-    return f"{'would create' if dry_run else 'created'} {new.kind} {new.record['id']} ({new.record['name']})"
+    return import_created(new.kind, new.record, dry_run)
+
+
+def import_created(kind, record, dry_run) -> str:
+    return f"{'would create' if dry_run else 'created'} {kind} {record['id']} ({record['name']})"
 
 
 def import_summary(added, same, different, dry_run) -> str:
@@ -500,6 +504,115 @@ def import_summary(added, same, different, dry_run) -> str:
 def import_nothing_mapped(columns) -> UserError:
     return UserError("no column of the file is mapped to a field: map them with --map COLUMN=FIELD (or use a "
                      "--preset that fits the file). Its columns:", columns)
+
+
+# --- import: reading a file and its cells, guessing nothing ---------------------------------
+
+def import_bad_csv(name, line, reason) -> UserError:
+    return UserError(f"cannot import {name}: line {line}: {reason}; nothing was written. A cell that holds a "
+                     'comma, a quote or a line break must be in double quotes, with its quotes doubled ("").')
+
+
+def import_duplicate_columns(name, columns) -> UserError:
+    return UserError(f"cannot import {name}: its header names {_listed(repr(c) for c in columns)} more than once, "
+                     "so which cell is which cannot be told: rename or remove the extra columns.")
+
+
+def row_wrong_cells(count, expected) -> str:
+    return (f"it has {count} cell{'s' if count != 1 else ''} where the header has {expected} (a cell holding a "
+            "comma or a line break needs double quotes)")
+
+
+def row_only_empty_cells() -> str:
+    return "it has only empty cells"
+
+
+def bad_map_unit(target, units) -> UserError:
+    forms = ", ".join(f"{name}:{unit}" for name, names in units.items() for unit in names)
+    return UserError(f"--map ...={target}: that unit is not known. Units go with these fields: {forms} "
+                     "(duration:s reads seconds; when:time is the time of day of `when`).")
+
+
+def row_bad_date(text) -> UserError:
+    return UserError(f"could not read the date {text!r}: an import takes 2026-11-03, 2026-11-03T14:30 (an offset "
+                     "may follow) or, with a date order (--date-order dmy|mdy|ymd, or date_order in interact.yaml), "
+                     "03/11/2026 14:30")
+
+
+def import_option_needs_map() -> UserError:
+    return UserError("--date-order, --default-assignee and --completed read a CRM's export: give its columns with "
+                     "--map COLUMN=FIELD or --preset (our own CSV and JSON need none of them).")
+
+
+def row_needs_date_order(text) -> UserError:
+    return UserError(f"{text!r} could be day/month or month/day: import with --date-order dmy (or mdy, ymd), "
+                     "or set date_order in interact.yaml")
+
+
+def row_two_times(day_text, time_text) -> UserError:
+    return UserError(f"the date {day_text!r} has a time of day and so does its time column ({time_text!r}): "
+                     "map only one of them")
+
+
+def row_time_without_date(time_text) -> UserError:
+    return UserError(f"it has a time of day ({time_text!r}) but no date")
+
+
+def row_unknown_owner(owners, users) -> UserError:
+    named = " / ".join(repr(owner) for owner in owners)
+    if not users:
+        return UserError(f"its owner {named} is none of the store's users (interact.yaml lists none): list them "
+                         "(users: [{id: alice, name: Alice Smith, email: alice@example.com}]) or import with "
+                         "--default-assignee USER")
+    return UserError(f"its owner {named} is none of the store's users ({_listed(users)}): give the user a name, "
+                     "email or aliases in interact.yaml's users (e.g. {id: alice, name: Alice Smith}), or import "
+                     "with --default-assignee USER")
+
+
+def row_unknown_opportunity(name, count) -> UserError:
+    if count:
+        return UserError(f"{count} opportunities are named {name!r}: rename one (`interact account edit`)")
+    return UserError(f"opportunity {name!r} is in no account of the store: add it first "
+                     f"(`interact account edit ACCOUNT --opportunity '{name}=VALUE'`); an opportunity never "
+                     "becomes an account")
+
+
+# --- contact import (vCard) ----------------------------------------------------------------
+
+def card_without_name() -> UserError:
+    return UserError("the card has no name (neither FN nor N): add one in the address book")
+
+
+def card_same_uid(uid, where) -> UserError:
+    return UserError(f"it has the same UID ({uid}) as the card on {where}")
+
+
+def card_same_contact(contact_id, where) -> UserError:
+    return UserError(f"it is the same contact ({contact_id}) as the card on {where}: merge them in the address book")
+
+
+def card_matches_several(candidates) -> UserError:
+    return UserError("it matches several contacts (by email or name), so which to update cannot be told: "
+                     "`interact contact edit` one of them: " + "; ".join(candidates))
+
+
+def contact_without_account(contact_id, org, dry_run) -> str:
+    return (f"{'would import' if dry_run else 'imported'} {contact_id} without the account {org!r}: it is not in "
+            "the store (import with --create-missing to create it, or `interact account add`)")
+
+
+def contact_skipped_card(where, why) -> str:
+    return f"warning: skipped the card on {where}: {why}"
+
+
+def contacts_summary(new, changed, same, accounts, dry_run) -> str:
+    verb = "would import" if dry_run else "imported"
+    parts = [f"{verb} {new + changed} contact{'s' if new + changed != 1 else ''} ({new} new, {changed} updated)"]
+    if accounts:
+        parts.append(f"{accounts} new account{'s' if accounts != 1 else ''}")
+    if same:
+        parts.append(f"{same} already up to date")
+    return "; ".join(parts)
 
 
 # --- reports -----------------------------------------------------------------------

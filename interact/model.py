@@ -19,6 +19,7 @@ from pathlib import Path
 import yaml
 
 from . import messages as msg
+from .users import user_entries, user_for
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
 ID_LENGTH = 10
@@ -385,7 +386,8 @@ class Config:
         data = data or {}
         self.data = data
         self.user = data.get("user") or None
-        self.users = [str(u) for u in data.get("users") or []]
+        self.user_entries = user_entries(data.get("users"))  # each a user id or {id, name, email, aliases}
+        self.users = [entry["id"] for entry in self.user_entries]
         self.timezone = data.get("timezone") or None
         self.types = [str(t) for t in data.get("types") or DEFAULT_TYPES]
         self.purposes = [str(p) for p in data.get("purposes") or []]
@@ -414,6 +416,10 @@ class Config:
         if self.users and name not in self.users:
             raise msg.unknown_user(name, self.users)
         return name
+
+    def user_for(self, text: str) -> str | None:
+        """The configured user that `text` names (a CRM's owner; see users.user_for)."""
+        return user_for(self.user_entries, text)
 
 
 CONFIG_TEMPLATE = """\

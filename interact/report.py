@@ -4,7 +4,8 @@ Pure functions of records, dates and the store's time zone: no click, no clock. 
 interaction falls in the period of its `when`, else its `due` day (`query.day_of`, the
 day `list --from` reads), taken in the store's time zone; one with neither is in no
 period. It is counted once under each of its values of a field (two accounts: once
-under each), and under "(none)" when it has none.
+under each), and under "(none)" when it has none. Values are ids (for csv and json);
+what people read (the table, the chart, the HTML page) names contacts and accounts.
 """
 
 from __future__ import annotations
@@ -16,12 +17,12 @@ from itertools import product
 from . import messages as msg
 from .query import day_of
 
-FIELDS = ("type", "category", "assignee", "account", "outcome", "purpose")
+FIELDS = ("type", "category", "assignee", "account", "contact", "outcome", "purpose")
 PERIODS = ("week", "month", "quarter", "year")
 NONE = "(none)"
 TOTAL = "Total"
 
-_RECORD_KEYS = {"account": "accounts"}  # a report field -> the record's key, where they differ
+_RECORD_KEYS = {"account": "accounts", "contact": "contacts"}  # a report field -> the record's key, where they differ
 
 
 def values_of(record: dict, name: str) -> list[str]:
@@ -64,6 +65,22 @@ def period_label(day: date, per: str) -> str:
     return str(day.year)
 
 
+def week_monday(label: str) -> date:
+    """The Monday of an ISO week label: 2026-W48 -> 2026-11-23."""
+    year, _, week = label.partition("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def monday_text(label: str) -> str:
+    monday = week_monday(label)
+    return f"Mon {monday.day} {monday:%b}"
+
+
+def period_caption(label: str, per: str) -> str:
+    """A period as people read it: a week names its Monday, 2026-W48 (Mon 23 Nov)."""
+    return f"{label} ({monday_text(label)})" if per == "week" else label
+
+
 def periods_between(first: date, last: date, per: str) -> list[str]:
     """Every period's label from the one holding `first` to the one holding `last`, in order."""
     labels = []
@@ -95,6 +112,14 @@ def report_range(today: date, first: date | None, last: date | None) -> tuple[da
 
 # --- counting --------------------------------------------------------------------------
 
+def labels(names: dict[str, str]) -> dict[str, str]:
+    """id -> the name people read; a name that two ids share gets its id too: 'Acme (acme-2)'."""
+    seen: dict[str, int] = {}
+    for name in names.values():
+        seen[name] = seen.get(name, 0) + 1
+    return {rid: f"{name} ({rid})" if seen[name] > 1 else name for rid, name in names.items()}
+
+
 @dataclass
 class Report:
     """Counts by row (a tuple of one value per field) and period, over first..last."""
@@ -105,11 +130,21 @@ class Report:
     last: date
     periods: list[str]
     counts: dict[tuple[str, ...], dict[str, int]] = field(default_factory=dict)
+    names: dict[str, dict[str, str]] = field(default_factory=dict)  # field -> value -> label (see `labels`)
+
+    def label(self, name: str, value: str) -> str:
+        return self.names.get(name, {}).get(value, value)
+
+    def row_label(self, row: tuple[str, ...]) -> str:
+        return " / ".join(self.label(name, value) for name, value in zip(self.fields, row))
 
     @property
     def rows(self) -> list[tuple[str, ...]]:
-        """Row keys in order: by value, case-insensitive, "(none)" last."""
-        return sorted(self.counts, key=lambda key: [(value == NONE, value.lower(), value) for value in key])
+        """Row keys in order: by label, case-insensitive, "(none)" last."""
+        def order(row):
+            return [(value == NONE, self.label(name, value).lower(), value) for name, value in zip(self.fields, row)]
+
+        return sorted(self.counts, key=order)
 
     def count(self, row: tuple[str, ...], period: str) -> int:
         return self.counts.get(row, {}).get(period, 0)
@@ -132,9 +167,12 @@ class Report:
         ]
 
 
-def count(records, fields, per: str, first: date, last: date, tz: tzinfo) -> Report:
-    """Count the records whose day is within first..last (inclusive) by `fields` and period."""
+def count(records, fields, per: str, first: date, last: date, tz: tzinfo, names=None) -> Report:
+    """Count the records whose day is within first..last (inclusive) by `fields` and period;
+    `names` (a query.Names) gives contacts and accounts the names people read."""
     report = Report(tuple(fields), per, first, last, periods_between(first, last, per))
+    if names is not None:
+        report.names = {"contact": labels(names.contacts), "account": labels(names.accounts)}
     for record in records:
         day = day_of(record, tz)
         if day is None or not first <= day <= last:
@@ -154,10 +192,6 @@ def groupings(fields) -> list[tuple[str, ...]]:
 
 # --- terminal chart --------------------------------------------------------------------
 
-def row_label(row: tuple[str, ...]) -> str:
-    return " / ".join(row)
-
-
 def bars_per_period(report: Report) -> bool:
     """A chart shows each row's total, or each period's count when there is only one row."""
     return len(report.counts) == 1 and len(report.periods) > 1
@@ -167,13 +201,13 @@ def chart_bars(report: Report) -> list[tuple[str, int]]:
     """(label, count) per bar."""
     if bars_per_period(report):
         row = report.rows[0]
-        return [(period, report.count(row, period)) for period in report.periods]
-    return [(row_label(row), report.row_total(row)) for row in report.rows]
+        return [(period_caption(period, report.per), report.count(row, period)) for period in report.periods]
+    return [(report.row_label(row), report.row_total(row)) for row in report.rows]
 
 
 def chart_caption(report: Report) -> str:
     if bars_per_period(report):
-        return f"{row_label(report.rows[0])}, per {report.per}, {report.first} to {report.last}"
+        return f"{report.row_label(report.rows[0])}, per {report.per}, {report.first} to {report.last}"
     return f"Total per {' / '.join(report.fields)}, {report.first} to {report.last}"
 
 

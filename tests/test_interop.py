@@ -4,12 +4,10 @@ import json
 import shutil
 from pathlib import Path
 
-import icalendar
 import pytest
 
-from interact.interop import column_mapping
+from interact.crm import column_mapping
 from interact.model import derived_id, load
-from interact.render.as_ics import escape, fold
 
 from conftest import Run, interaction_files
 
@@ -66,38 +64,6 @@ def test_export_filters(run):
     assert [r["id"] for r in with_raj] == ["xbg987zqv0"]
 
 
-def test_ics_parses_with_one_event_per_interaction_with_a_when(run):
-    _enrich(run)
-    data = run.ok("export", "--format", "ics").stdout_bytes
-    assert data.endswith(b"END:VCALENDAR\r\n")
-    assert all(line.endswith(b"\r") for line in data.split(b"\n")[:-1])
-    assert all(len(line) <= 76 for line in data.split(b"\n"))  # 75 octets plus the CR
-    calendar = icalendar.Calendar.from_ical(data)
-    events = {str(e["UID"]): e for e in calendar.walk("VEVENT")}
-    with_when = [r for r in json.loads(run.ok("export").stdout) if r.get("when")]
-    assert set(events) == {f"{r['id']}@interact" for r in with_when}
-    visit = events["abw0xgqwfy@interact"]
-    assert str(visit["SUMMARY"]) == "visit with Priya Shah, Northwind Traders"
-    assert visit.decoded("DTSTART").isoformat() == "2026-11-03T14:00:00+00:00"
-    assert visit.decoded("DTEND").isoformat() == "2026-11-03T15:00:00+00:00"
-    assert visit.decoded("DTSTAMP").isoformat() == "2026-11-03T14:10:00+00:00"
-    assert str(visit["STATUS"]) == "CONFIRMED"
-    assert str(visit["DESCRIPTION"]) == "Quarterly review on site\nOutcome: Happy; asked about the support plan"
-    assert str(events["rtcbtfr45r@interact"]["STATUS"]) == "TENTATIVE"  # missed: planned, not done
-    meeting = next(e for e in events.values() if str(e.get("DESCRIPTION")).startswith("Line one"))
-    assert str(meeting["DESCRIPTION"]) == "Line one, with a comma\nLine two; with \"quotes\""
-    assert run.ok("export", "--format", "ics").stdout_bytes == data  # the same store, the same bytes
-
-
-def test_ics_escaping_and_folding():
-    assert escape("a,b;c\\d\ne") == "a\\,b\\;c\\\\d\\ne"
-    line = "DESCRIPTION:" + "é" * 60
-    folded = fold(line).encode()
-    parts = folded.split(b"\r\n ")
-    assert all(len(p) <= 75 for p in parts) and b"".join(parts) == (line + "\r\n").encode()
-    assert fold("SHORT:x") == "SHORT:x\r\n"
-
-
 def test_import_refuses_unknown_people_unless_create_missing(run, demo, tmp_path):
     exported = tmp_path / "all.json"
     exported.write_bytes(run.ok("export").stdout_bytes)
@@ -121,13 +87,13 @@ def test_bad_rows_are_listed_and_nothing_is_written(run_empty, tmp_path):
     result = run_empty("import", str(source))
     assert result.exit_code == 1
     assert "2 rows cannot be imported" in result.stderr
-    assert "row 3: type 'fax' is not one of the configured types" in result.stderr
-    assert "row 4: 'when' should be a time" in result.stderr
+    assert "line 3: type 'fax' is not one of the configured types" in result.stderr
+    assert "line 4: 'when' should be a time" in result.stderr
     assert interaction_files(run_empty.store) == {}
     dry = run_empty.ok("import", str(source), "--skip-bad", "--dry-run")
     assert "would import 1 interaction" in dry.stderr and interaction_files(run_empty.store) == {}
     done = run_empty.ok("import", str(source), "--skip-bad")
-    assert "warning: skipped row 3" in done.stderr
+    assert "warning: skipped line 3" in done.stderr
     (rid,) = done.stdout.split()
     assert rid == done.stdout.strip() and list(interaction_files(run_empty.store)) == [rid]
 
@@ -145,13 +111,16 @@ def test_an_id_already_there_with_other_content_is_kept_and_reported(run, demo, 
 
 
 def test_salesforce_preset(run, demo):
-    refused = run("import", str(SALESFORCE), "--preset", "salesforce")
+    owners = run("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing")
+    assert owners.exit_code == 1 and "line 2: its owner '0055g00000XyZ1AAA' is none of the store's users" in owners.stderr
+    refused = run("import", str(SALESFORCE), "--preset", "salesforce", "--default-assignee", "alice")
     assert refused.exit_code == 1
-    assert "contact 'Chris Lee' (row 5)" in refused.stderr and "account 'Fenwick Bikes' (row 5)" in refused.stderr
-    dry = run.ok("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing", "--dry-run")
+    assert "contact 'Chris Lee' (line 5)" in refused.stderr and "account 'Fenwick Bikes' (line 5)" in refused.stderr
+    sf = ["--preset", "salesforce", "--default-assignee", "alice"]
+    dry = run.ok("import", str(SALESFORCE), *sf, "--create-missing", "--dry-run")
     assert "would create contact chris-lee (Chris Lee)" in dry.stderr
     assert not (demo / "contacts" / "chris-lee.yaml").exists()
-    result = run.ok("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing")
+    result = run.ok("import", str(SALESFORCE), *sf, "--create-missing")
     ids = result.stdout.split()
     assert ids[0] == derived_id("import:id:00T5g00000AbCd1EAA")
     records = {r["id"]: r for r in json.loads(run.ok("export").stdout)}
@@ -168,7 +137,7 @@ def test_salesforce_preset(run, demo):
     contact = load((demo / "contacts" / "chris-lee.yaml").read_bytes())
     assert contact["name"] == "Chris Lee" and contact["accounts"] == ["fenwick-bikes"]
     before = interaction_files(demo)
-    again = run.ok("import", str(SALESFORCE), "--preset", "salesforce", "--create-missing")
+    again = run.ok("import", str(SALESFORCE), *sf, "--create-missing")
     assert again.stdout == "" and interaction_files(demo) == before
 
 
@@ -180,7 +149,7 @@ def test_custom_map_without_ids_is_idempotent_and_refuses_unknown_types(run, dem
     maps = ["--map", "Contact=contact", "--map", "Date=when", "--map", "What=note", "--map", "Kind=type"]
     result = run("import", str(source), *maps)
     assert result.exit_code == 1
-    assert "row 3: type 'Fax' is not configured" in result.stderr and "interact types add fax" in result.stderr
+    assert "line 3: type 'Fax' is not configured" in result.stderr and "interact types add fax" in result.stderr
     run.ok("types", "add", "fax")
     first = run.ok("import", str(source), *maps).stdout.split()
     assert len(first) == 2

@@ -312,15 +312,15 @@ def test_chart_through_the_cli_uses_columns(run_team):
 
 def test_chart_of_one_row_shows_each_period(run_team):
     out = run_team.ok("report", "--to", "bob", "--by", "assignee", "--per", "week", "--chart",
-                      env={"COLUMNS": "30"}).stdout
-    assert out.splitlines() == [
+                      env={"COLUMNS": "66"}).stdout
+    assert out.splitlines() == [  # each week names its Monday
         "bob, per week, 2026-11-01 to 2026-11-30",
-        "2026-W44 0",
-        "2026-W45 " + "█" * 19 + " 1",
-        "2026-W46 0",
-        "2026-W47 0",
-        "2026-W48 " + "█" * 19 + " 1",
-        "2026-W49 0",
+        "2026-W44 (Mon 26 Oct) 0",
+        "2026-W45 (Mon 2 Nov)  " + "█" * 42 + " 1",
+        "2026-W46 (Mon 9 Nov)  0",
+        "2026-W47 (Mon 16 Nov) 0",
+        "2026-W48 (Mon 23 Nov) " + "█" * 42 + " 1",
+        "2026-W49 (Mon 30 Nov) 0",
     ]
 
 
@@ -370,3 +370,33 @@ def test_html_that_cannot_be_written_is_a_clear_error(run_team, tmp_path):
     result = run_team("report", "--html", str(blocker / "report.html"))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: could not write the report to {blocker / 'report.html'}")
+
+
+# --- reports for people: names, not ids; weeks name their Monday ----------------------------------
+
+def test_people_read_names_and_machines_read_ids(run):
+    table = run.ok("report", "--by", "account", "--status", "all").stdout
+    assert "Acme Ltd" in table and "Northwind Traders" in table and "acme-ltd" not in table
+    chart = run.ok("report", "--by", "contact", "--status", "all", "--chart", env={"COLUMNS": "80"}).stdout
+    assert "Jane Doe " in chart and "jane-doe" not in chart
+    rows = list(csv.DictReader(io.StringIO(run.ok("report", "--by", "account", "--format", "csv").stdout)))
+    assert {"acme-ltd", "(none)"} <= {row["account"] for row in rows}  # csv and json keep ids
+    page = run.ok("report", "--by", "account", "--by", "contact", "--per", "week", "--html", "-").stdout
+    assert 'data-label="Acme Ltd / Jane Doe"' in page and "acme-ltd" not in page
+    assert '2026-W47<span class="monday">Mon 16 Nov</span>' in page
+
+
+def test_two_accounts_of_one_name_are_told_apart_and_rows_sort_by_name():
+    records = [{"when": "2026-11-02T09:00:00+00:00", "accounts": ["b-1", "b-2", "a-1"]}]
+    names = counting.labels({"b-1": "Zeta", "b-2": "Zeta", "a-1": "Alpha"})
+    assert names == {"b-1": "Zeta (b-1)", "b-2": "Zeta (b-2)", "a-1": "Alpha"}
+    report = counting.count(records, ["account"], "month", date(2026, 11, 1), date(2026, 11, 30), LONDON)
+    report.names = {"account": names}
+    assert [report.row_label(row) for row in report.rows] == ["Alpha", "Zeta (b-1)", "Zeta (b-2)"]
+
+
+def test_week_captions_name_their_monday():
+    assert counting.period_caption("2026-W48", "week") == "2026-W48 (Mon 23 Nov)"
+    assert counting.period_caption("2027-W01", "week") == "2027-W01 (Mon 4 Jan)"
+    assert counting.period_caption("2026-W01", "week") == "2026-W01 (Mon 29 Dec)"  # the year before
+    assert counting.period_caption("2026-11", "month") == "2026-11"

@@ -180,3 +180,12 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
         end=min((r[1] for r in ranges if r[1]), default=None),
         generated=generated, limit=limit,
     )
+
+
+def import_flags(what: str):
+    """--skip-bad and --dry-run, for a command that imports `what` (rows, cards)."""
+    return stacked(
+        click.option("--skip-bad", is_flag=True, help=f"Import the good {what} even when some are bad (each is "
+                     "reported)."),
+        click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing."),
+    )

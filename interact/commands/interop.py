@@ -9,15 +9,16 @@ import click
 
 from .. import messages as msg
 from ..cli import pass_env, user_errors
-from ..interop import PRESETS
-from .common import emit, filter_from_options, filter_options, interaction_view
+from ..crm import PRESETS
+from ..dates import DATE_ORDERS
+from .common import emit, filter_from_options, filter_options, import_flags, interaction_view
 from .team import commit_option
 
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "ics"]), default="json", show_default=True,
               help="json and csv carry every field plus status (and read back with `interact import`); "
-                   "ics is a calendar of those with a `when`.")
+                   "ics is a calendar: an event for each with a `when`, a to-do for each outstanding one without.")
 @filter_options(status="all", everyone=True)
 @pass_env
 @user_errors
@@ -46,18 +47,27 @@ def export(env, fmt, **filters):
 @click.option("--preset", type=click.Choice(sorted(PRESETS)),
               help="Read a CRM's activity export by its column names (salesforce: a Task export).")
 @click.option("--map", "maps", multiple=True, metavar="COLUMN=FIELD",
-              help="Read COLUMN into FIELD (id, type, when, due, duration, status, contact, account, assignee, "
-                   "note, instructions, outcome, next_action, purpose, category, tags); repeatable; wins over "
-                   "--preset; COLUMN= leaves a column out.")
-@click.option("--to", "assignee", metavar="USER", help="Who mapped activities are assigned to (default: you).")
+              help="Read COLUMN into FIELD (id, type, subtype, when, due, duration, status, contact, account, "
+                   "what, what_type, what_id, assignee, note, instructions, outcome, next_action, purpose, "
+                   "category, tags); repeatable; wins over --preset; COLUMN= leaves a column out. "
+                   "duration:s (or :m, :h) gives the unit; when:time is a column holding the time of day.")
+@click.option("--date-order", type=click.Choice(DATE_ORDERS),
+              help="How numeric dates such as 03/11/2026 are read (default: date_order in interact.yaml; "
+                   "without either they are refused, never guessed).")
+@click.option("--to", "assignee", metavar="USER", help="Who mapped rows that name no owner are assigned to "
+              "(default: you).")
+@click.option("--default-assignee", metavar="USER", help="Who gets a row whose owner is none of the store's "
+              "users (otherwise that row cannot be imported).")
+@click.option("--completed", "all_completed", is_flag=True, help="Every mapped row took place (a log of past "
+              "activities without a status column): each is completed at its `when`.")
 @click.option("--create-missing", is_flag=True, help="Create the people and accounts the file names that the "
               "store does not have (otherwise they are listed, and nothing is imported).")
-@click.option("--skip-bad", is_flag=True, help="Import the good rows even when some are bad (each is reported).")
-@click.option("--dry-run", is_flag=True, help="Say what would be imported, and write nothing.")
+@import_flags("rows")
 @commit_option(batch=True)
 @pass_env
 @user_errors
-def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dry_run):
+def import_(env, file, fmt, preset, maps, date_order, assignee, default_assignee, all_completed, create_missing,
+            skip_bad, dry_run):
     """Import interactions from our own CSV or JSON, or from a CRM's activity export.
 
     Our own files (from `interact export`) keep their ids. Rows of a CRM export get ids
@@ -68,15 +78,20 @@ def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dr
     A mapped row whose status is Completed (or Done, Closed) is completed at its `when`
     (a date alone: 09:00); an open row's date alone is its due day. Its type is the
     configured type of that name (Call -> call), the first type when it has none.
+    Its owner must be one of the store's users (by id, name, email or alias).
+    A row with the wrong number of cells is refused, named by its line in the file.
 
     \b
     Examples:
       interact import backup.json
       interact import november.csv --dry-run
-      interact import tasks.csv --preset salesforce --create-missing --to alice
+      interact import tasks.csv --preset salesforce --create-missing --default-assignee alice
       interact import activities.csv --map Subject=note --map Date=when --map Contact=contact
+      interact import visits.csv --date-order dmy --completed --map Date=when --map Time=when:time \\
+        --map Customer=account --map Minutes=duration:m
     """
     from .. import interop
+    from ..crm import Reading, column_mapping
     from ..people import parse_pairs
 
     name = "stdin" if str(file) == "-" else str(file)
@@ -84,18 +99,21 @@ def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dr
     if fmt is None:
         raise msg.import_format_unknown(name)
     data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    rows = interop.read_rows(data, fmt, name)
-    mapping = None
-    if preset or maps:
-        columns = interop.columns_of(rows)
-        mapping = interop.column_mapping(columns, preset, parse_pairs(maps, "--map"))
-        if not mapping:
-            raise msg.import_nothing_mapped(columns)
+    table = interop.read_rows(data, fmt, name)
     store = env.store
-    if assignee:
-        store.config.check_user(assignee)
-    plan = interop.plan_import(store, rows, now=env.now, tz=env.tz, user=assignee or env.user,
-                               from_csv=fmt == "csv", mapping=mapping)
+    for user in (assignee, default_assignee):
+        if user:
+            store.config.check_user(user)
+    reading = None
+    if not (preset or maps) and (date_order or default_assignee or all_completed):
+        raise msg.import_option_needs_map()
+    if preset or maps:
+        mapping = column_mapping(table.columns, preset, parse_pairs(maps, "--map"))
+        if not mapping:
+            raise msg.import_nothing_mapped(table.columns)
+        reading = Reading(mapping, env.tz, date_order or store.config.date_order, assignee or env.user,
+                          default_assignee, all_completed)
+    plan = interop.plan_import(store, table.rows, from_csv=fmt == "csv", reading=reading)
     if plan.bad and not skip_bad:
         raise msg.import_bad_rows(plan.bad)
     if plan.new_people and not create_missing:

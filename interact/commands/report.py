@@ -27,7 +27,8 @@ def _table_view(report):
 
     from ..render import View
 
-    rows = [[*row, *(report.count(row, p) for p in report.periods), report.row_total(row)] for row in report.rows]
+    rows = [[*(report.label(name, value) for name, value in zip(report.fields, row)),
+             *(report.count(row, p) for p in report.periods), report.row_total(row)] for row in report.rows]
     totals = [TOTAL, *[""] * (len(report.fields) - 1), *(report.period_total(p) for p in report.periods),
               report.total]
     return View(
@@ -100,7 +101,7 @@ def report(env, fields, per, chart, html_path, fmt, **filters):
     from dataclasses import replace
 
     from .. import report as counting
-    from ..query import select
+    from ..query import Names, select
     from ..render.report_html import page
     from .common import emit
 
@@ -111,7 +112,8 @@ def report(env, fields, per, chart, html_path, fmt, **filters):
     first, last = counting.report_range(env.now.astimezone(env.tz).date(), flt.start, flt.end)
     records = select(env.store, replace(flt, start=first, end=last), env.now, env.tz)
     groupings = counting.groupings(fields) if html_path else [fields]
-    reports = [counting.count(records, grouping, per, first, last, env.tz) for grouping in groupings]
+    names = Names.of(env.store) if {"account", "contact"} & set(fields) else None
+    reports = [counting.count(records, grouping, per, first, last, env.tz, names) for grouping in groupings]
     main = reports[0]
     if html_path:
         who = f"assigned to {flt.assignee}" if flt.assignee else "of everyone"

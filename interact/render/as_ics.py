@@ -1,12 +1,17 @@
-"""iCalendar (RFC 5545): one VEVENT per interaction that has a `when`.
+"""iCalendar (RFC 5545), written with the `icalendar` library: a VEVENT for each interaction
+with a `when`, and a VTODO for each outstanding one without (its `due` as DUE), so a
+calendar subscription shows all outstanding work.
 
-Written by hand: CRLF line endings, lines folded at 75 octets, TEXT values escaped.
-The same records always give the same bytes: DTSTAMP comes from the record
-(`created_at`, else `when`), never from the clock, and the UID from its id.
-Times are written in UTC, so no VTIMEZONE is needed.
+This module is the only one that imports icalendar (it is loaded only for `--format ics`).
+The same records always give the same bytes: DTSTAMP comes from the record (`created_at`,
+else `when`, else `due`), never from the clock, and the UID from its id. Times are written
+in UTC, so no VTIMEZONE is needed. Control characters never reach the file.
 """
 
-from datetime import datetime, timedelta, timezone
+import re
+from datetime import date, datetime, timedelta, timezone
+
+import icalendar
 
 from ..dates import parse_iso
 from ..query import Names
@@ -14,31 +19,16 @@ from ..query import Names
 PRODID = "-//interact//interact//EN"
 # completed: it took place; open or missed: planned, not (yet) done
 EVENT_STATUS = {"completed": "CONFIRMED", "open": "TENTATIVE", "missed": "TENTATIVE"}
-_LINE_OCTETS = 75
+OUTSTANDING = ("open", "missed")
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # DTSTAMP of a record with no date at all
+# C0 but tab and newline, DEL, C1: no calendar reads them (and RFC 5545 forbids them in TEXT)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def escape(text: str) -> str:
-    """A TEXT value: backslash, semicolon, comma and newlines escaped (RFC 5545 3.3.11)."""
-    text = text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
-
-
-def fold(line: str) -> str:
-    """One content line, folded so that no line is longer than 75 octets (never inside a character)."""
-    data = line.encode()
-    parts, start, limit = [], 0, _LINE_OCTETS
-    while len(data) - start > limit:
-        end = start + limit
-        while end > start and (data[end] & 0xC0) == 0x80:  # a UTF-8 continuation byte
-            end -= 1
-        parts.append(data[start:end])
-        start, limit = end, _LINE_OCTETS - 1  # continuation lines start with a space
-    parts.append(data[start:])
-    return "\r\n ".join(part.decode() for part in parts) + "\r\n"
-
-
-def utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+def plain(text) -> str:
+    """Text fit for a TEXT value: line breaks as \\n, control characters shown escaped (\\x1b)."""
+    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
 
 
 def summary(record: dict, names: Names) -> str:
@@ -54,31 +44,59 @@ def description(record: dict) -> str:
     return text
 
 
-def event(record: dict, names: Names) -> list[str]:
-    start = parse_iso(record["when"])
-    lines = [
-        "BEGIN:VEVENT",
-        f"UID:{record['id']}@interact",
-        f"DTSTAMP:{utc(parse_iso(record.get('created_at')) or start)}",
-        f"DTSTART:{utc(start)}",
-    ]
-    if record.get("duration"):
-        lines.append(f"DTEND:{utc(start + timedelta(minutes=record['duration']))}")
-    lines.append(f"SUMMARY:{escape(summary(record, names))}")
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(timezone.utc)
+
+
+def _stamp(record: dict) -> datetime:
+    for key in ("created_at", "when"):
+        if record.get(key):
+            return _utc(parse_iso(record[key]))
+    if record.get("due"):
+        return datetime.combine(date.fromisoformat(record["due"]), datetime.min.time(), timezone.utc)
+    return _EPOCH
+
+
+def _common(component, record: dict, names: Names) -> None:
+    component.add("uid", f"{record['id']}@interact")
+    component.add("dtstamp", _stamp(record))
+    component.add("summary", plain(summary(record, names)))
     if description(record):
-        lines.append(f"DESCRIPTION:{escape(description(record))}")
-    if record.get("status") in EVENT_STATUS:
-        lines.append(f"STATUS:{EVENT_STATUS[record['status']]}")
+        component.add("description", plain(description(record)))
     if record.get("tags"):
-        lines.append(f"CATEGORIES:{','.join(escape(str(t)) for t in record['tags'])}")
-    lines.append("END:VEVENT")
-    return lines
+        component.add("categories", [plain(tag) for tag in record["tags"]])
+
+
+def event(record: dict, names: Names) -> icalendar.Event:
+    start = _utc(parse_iso(record["when"]))
+    component = icalendar.Event()
+    _common(component, record, names)
+    component.add("dtstart", start)
+    if record.get("duration"):
+        component.add("dtend", start + timedelta(minutes=record["duration"]))
+    if record.get("status") in EVENT_STATUS:
+        component.add("status", EVENT_STATUS[record["status"]])
+    return component
+
+
+def todo(record: dict, names: Names) -> icalendar.Todo:
+    component = icalendar.Todo()
+    _common(component, record, names)
+    if record.get("due"):
+        component.add("due", date.fromisoformat(record["due"]))
+    component.add("status", "NEEDS-ACTION")
+    return component
 
 
 def render(view) -> str:
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    names = view.names or Names()
     for record in view.records:
         if record.get("when"):
-            lines.extend(event(record, view.names or Names()))
-    lines.append("END:VCALENDAR")
-    return "".join(fold(line) for line in lines)
+            calendar.add_component(event(record, names))
+        elif record.get("status") in OUTSTANDING:
+            calendar.add_component(todo(record, names))
+    return calendar.to_ical().decode("utf-8")

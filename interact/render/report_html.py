@@ -8,14 +8,25 @@ from __future__ import annotations
 
 from html import escape
 
-from ..report import TOTAL, Report, chart_bars, chart_caption
+import unicodedata
 
-BAR_HEIGHT = 22
-BAR_GAP = 8
-LABEL_WIDTH = 200
-BAR_ROOM = 440
+from ..report import TOTAL, Report, chart_bars, chart_caption, monday_text
+
+# Each bar has its label on a line of its own above it, from the left edge: a label has the
+# whole width, never runs off the left, and one too long for it is shortened (the full text
+# on hover, in <title>).
+WIDTH = 700
+FONT_SIZE = 13
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 18
+BAR_GAP = 12
 COUNT_ROOM = 60
-LABEL_CHARS = 30
+BAR_ROOM = WIDTH - COUNT_ROOM
+LABEL_INSET = 4  # a first glyph may reach a pixel or two left of where its text starts
+LABEL_ROOM = WIDTH - 2 * LABEL_INSET
+# What a character may take at FONT_SIZE, on the wide side of common fonts (a label measured
+# so is never wider than its room in the browser): wide CJK characters a full em, others 0.68 em
+NARROW_EM, WIDE_EM = 0.68, 1.0
 
 STYLE = """
 body { font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1f2328;
@@ -28,6 +39,8 @@ th, td { padding: .25rem .7rem; border-bottom: 1px solid #eaeef2; text-align: le
 thead th { border-bottom: 2px solid #d0d7de; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 td.zero { color: #8c959f; }
+thead th.n { white-space: nowrap; }
+th .monday { display: block; font-weight: normal; color: #57606a; font-size: .85em; white-space: nowrap; }
 tr.total td, tr.total th, td.total, th.total { font-weight: 600; }
 tfoot tr.total td, tfoot tr.total th { border-top: 2px solid #d0d7de; }
 div.scroll { overflow-x: auto; }
@@ -61,11 +74,11 @@ def page_title(report: Report) -> str:
 
 def table(report: Report) -> str:
     head = "".join(f"<th>{_e(name)}</th>" for name in report.fields)
-    head += "".join(f'<th class="n">{_e(period)}</th>' for period in report.periods)
+    head += "".join(f'<th class="n">{_period_head(period, report.per)}</th>' for period in report.periods)
     head += f'<th class="n total">{TOTAL}</th>'
     body = []
     for row in report.rows:
-        cells = "".join(f"<th>{_e(value)}</th>" for value in row)
+        cells = "".join(f"<th>{_e(report.label(name, value))}</th>" for name, value in zip(report.fields, row))
         for period in report.periods:
             number = report.count(row, period)
             cells += f'<td class="n{" zero" if not number else ""}">{number}</td>'
@@ -78,31 +91,50 @@ def table(report: Report) -> str:
             + f'\n</tbody>\n<tfoot><tr class="total">{totals}</tr></tfoot>\n</table></div>')
 
 
-def _short(label: str) -> str:
-    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+def _period_head(period: str, per: str) -> str:
+    """A column's heading: a week names its Monday under its number."""
+    if per != "week":
+        return _e(period)
+    return f'{_e(period)}<span class="monday">{_e(monday_text(period))}</span>'
+
+
+def text_width(text: str) -> float:
+    """A generous estimate of the width of `text` in the chart's font, in pixels."""
+    return sum(FONT_SIZE * (WIDE_EM if unicodedata.east_asian_width(char) in "WF" else NARROW_EM)
+               for char in text)
+
+
+def fitted(label: str, room: float) -> str:
+    """The label, shortened with an ellipsis when it would be wider than `room`."""
+    if text_width(label) <= room:
+        return label
+    while label and text_width(label + "…") > room:
+        label = label[:-1]
+    return label.rstrip() + "…"
 
 
 def chart(report: Report) -> str:
-    """An SVG bar chart: one `rect.bar` per bar, carrying data-label and data-count."""
+    """An SVG bar chart: per bar, its label (full text in <title>), a `rect.bar` carrying
+    data-label and data-count, and the count after the bar."""
     bars = chart_bars(report)
     if not bars:
         return '<p class="empty">No interactions in this range.</p>'
     biggest = max(number for _, number in bars) or 1
-    step = BAR_HEIGHT + BAR_GAP
-    width, height = LABEL_WIDTH + BAR_ROOM + COUNT_ROOM, len(bars) * step
+    step = LABEL_HEIGHT + BAR_HEIGHT + BAR_GAP
+    height = len(bars) * step
     caption = chart_caption(report)
     parts = [f'<p class="caption">{_e(caption)}</p>', f'<svg class="chart" role="img" aria-label="{_e(caption)}" '
-             f'width="{width}" height="{height}" viewBox="0 0 {width} {height}">']
+             f'width="{WIDTH}" height="{height}" viewBox="0 0 {WIDTH} {height}">']
     for index, (label, number) in enumerate(bars):
         top = index * step
-        middle = top + BAR_HEIGHT / 2
+        bar_top = top + LABEL_HEIGHT
         length = round(number * BAR_ROOM / biggest, 1)
         parts.append(
-            f'<g><text class="label" x="{LABEL_WIDTH - 8}" y="{middle}" text-anchor="end" '
-            f'dominant-baseline="middle">{_e(_short(label))}</text>'
-            f'<rect class="bar" data-label="{_e(label)}" data-count="{number}" x="{LABEL_WIDTH}" y="{top}" '
+            f'<g><text class="label" x="{LABEL_INSET}" y="{top + LABEL_HEIGHT - 5}" data-room="{LABEL_ROOM}">'
+            f'<title>{_e(label)}</title>{_e(fitted(label, LABEL_ROOM))}</text>'
+            f'<rect class="bar" data-label="{_e(label)}" data-count="{number}" x="0" y="{bar_top}" '
             f'width="{length}" height="{BAR_HEIGHT}"><title>{_e(label)}: {number}</title></rect>'
-            f'<text class="count" x="{LABEL_WIDTH + length + 6}" y="{middle}" '
+            f'<text class="count" x="{length + 6}" y="{bar_top + BAR_HEIGHT / 2}" '
             f'dominant-baseline="middle">{number}</text></g>'
         )
     parts.append("</svg>")
