@@ -60,10 +60,20 @@ class CliError(click.ClickException):
         self.candidates = list(candidates)
 
     def show(self, file=None):
+        from .text import printable
+
         stream = file or sys.stderr
-        click.echo(f"Error: {self.message}", file=stream)
+        # a message may quote a record, a name or a file name: shown escaped, never obeyed
+        click.echo(printable(f"Error: {self.message}"), file=stream)
         for candidate in self.candidates:
-            click.echo(f"  {candidate}", file=stream)
+            click.echo(printable(f"  {candidate}"), file=stream)
+
+
+def say(message: str) -> None:
+    """A message or warning on stderr; what it quotes from the store is shown escaped."""
+    from .text import printable
+
+    click.echo(printable(message), err=True)
 
 
 def user_errors(func):
@@ -186,7 +196,7 @@ class Env:
     def flush_warnings(self):
         if "store" in self.__dict__:
             for line in dict.fromkeys(self.store.warnings):
-                click.echo(line, err=True)
+                say(line)
 
     def close(self):
         if "store" in self.__dict__:

@@ -81,16 +81,15 @@ def interaction_view(records: list[dict], env, all_ids=None, table: bool = True)
     shown = [r["id"] for r in records]
     prefixes = shortest_prefixes(all_ids if all_ids is not None else shown, wanted=shown)
     names = Names.of(env.store)
-    now, tz, color = env.now, env.tz, env.color
-    styled = {state: click.style(state, fg=fg) for state, fg in STATUS_COLORS.items()}  # once, not once a row
+    now, tz = env.now, env.tz
     rows = []
     for record in records:
-        state = status(record, now, tz)
         rows.append([
-            prefixes.get(record["id"], record["id"]), styled[state] if color else state, when_cell(record, env),
+            prefixes.get(record["id"], record["id"]), status(record, now, tz), when_cell(record, env),
             record.get("type", ""), people_names(record, env, names), record.get("assignee", ""), summary(record),
         ])
-    return View(records=[], headers=headers, rows=rows, columns=columns, color=color)
+    return View(records=[], headers=headers, rows=rows, columns=columns, color=env.color,
+                colors={"status": STATUS_COLORS})
 
 
 def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = False) -> None:

@@ -6,7 +6,7 @@ import click
 
 from .. import actions
 from .. import messages as msg
-from ..cli import pass_env, stacked, user_errors
+from ..cli import pass_env, say, stacked, user_errors
 from ..people import parse_pairs
 from ..render import FORMATS
 from .team import commit_option
@@ -65,7 +65,7 @@ def _report_new(env, record, contact, event):
     from .writing import run_hooks
 
     if contact is not None:
-        click.echo(msg.created_contact(contact), err=True)
+        say(msg.created_contact(contact))
     click.echo(record["id"])
     run_hooks(env, record, event)
 
@@ -257,7 +257,9 @@ def delete(env, id_, yes):
     record = env.store.find_interaction(id_)
     if not yes:
         label = " ".join(part for part in (record.get("type"), people_names(record, env), summary(record)) if part)
-        click.confirm(msg.confirm_delete(record, label, len(attachments(env.store, record["id"]))),
+        from ..text import printable
+
+        click.confirm(printable(msg.confirm_delete(record, label, len(attachments(env.store, record["id"])))),
                       abort=True, err=True)
     removed = actions.delete(env.store, record)
     click.echo(msg.deleted(record, len(removed)), err=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import messages as msg
-from ..cli import pass_env, user_errors
+from ..cli import pass_env, say, user_errors
 from ..interop import PRESETS
 from .common import emit, filter_from_options, filter_options, interaction_view
 from .team import commit_option
@@ -78,6 +78,7 @@ def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dr
     """
     from .. import interop
     from ..people import parse_pairs
+    from ..text import printable
 
     name = "stdin" if str(file) == "-" else str(file)
     fmt = fmt or {".csv": "csv", ".json": "json"}.get(file.suffix.lower())
@@ -101,14 +102,14 @@ def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dr
     if plan.new_people and not create_missing:
         raise msg.import_missing_people(plan.new_people)
     for where, why in plan.bad:
-        click.echo(msg.import_skipped_row(where, why), err=True)
+        say(msg.import_skipped_row(where, why))
     for where, rid in plan.different:
-        click.echo(msg.import_kept_different(where, rid), err=True)
+        say(msg.import_kept_different(where, rid))
     written = plan.added if dry_run else interop.apply(store, plan)
     for new in plan.new_people:
-        click.echo(msg.import_created_person(new, dry_run), err=True)
+        say(msg.import_created_person(new, dry_run))
     for record in written:
-        click.echo(record["id"])
+        click.echo(printable(record["id"]))
     click.echo(msg.import_summary(len(written), len(plan.same), len(plan.different), dry_run), err=True)
 
 

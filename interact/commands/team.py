@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import messages as msg
-from ..cli import Env, pass_env, user_errors
+from ..cli import Env, pass_env, say, user_errors
 
 
 @click.command()
@@ -85,7 +85,7 @@ def _commit_written(env, command: str, batch: bool, about: str | None) -> None:
     with store.lock():
         sha = gitops.commit(store.root, store.written, subject)
     if sha:
-        click.echo(msg.committed(sha, subject), err=True)
+        say(msg.committed(sha, subject))
 
 
 def _subject(store) -> str:

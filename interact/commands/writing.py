@@ -36,5 +36,7 @@ def run_hooks(env, record: dict, *events: str) -> None:
         return  # the usual case: no hooks, and no status worked out for them
     from ..query import status
 
+    from ..cli import say
+
     for line in fire(events, {**record, "status": status(record, env.now, env.tz)}, env.store.root, env.environ):
-        click.echo(line, err=True)
+        say(line)
