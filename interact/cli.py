@@ -107,6 +107,13 @@ class LazyGroup(click.Group):
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})
 
+    def parse_args(self, ctx, args):
+        # the whole command line comes through here first: text that is not UTF-8 (which
+        # Python hands over with its bytes as lone surrogates) is refused before anything runs
+        if not ctx.resilient_parsing:
+            _refuse_undecodable(args)
+        return super().parse_args(ctx, args)
+
     def resolve_command(self, ctx, args):
         # only a command about to run reads ahead (help lists every command through get_command)
         if args and args[0] in READ_AHEAD and not ctx.resilient_parsing:
@@ -124,6 +131,17 @@ class LazyGroup(click.Group):
                 attach(command)
             return command
         return super().get_command(ctx, name)
+
+
+def _refuse_undecodable(args) -> None:
+    from . import messages as msg
+
+    for arg in args:
+        if not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise CliError(msg.argument_not_utf8(arg).message) from None
 
 
 def _read_ahead(ctx) -> None:
@@ -177,7 +195,14 @@ class Env:
     def user(self) -> str:
         """--as, $INTERACT_USER, the store's `user`, `git config user.name`, the login name."""
         name = self.as_user or self.environ.get("INTERACT_USER") or self.store.config.user
-        return name or _git_user(self.store.root) or _login_name()
+        name = name or _git_user(self.store.root) or _login_name()
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # a variable of the environment, read with its bytes as surrogates
+            from . import messages as msg
+
+            raise CliError(msg.user_not_utf8(name).message) from None
+        return name
 
     @property
     def color(self) -> bool:
@@ -209,7 +234,7 @@ def _git_user(folder: Path) -> str | None:
     try:
         result = subprocess.run(["git", "config", "user.name"], cwd=folder, capture_output=True, text=True,
                                 timeout=5)
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):  # no git, or a name not in UTF-8
         return None
     return result.stdout.strip() or None
 

@@ -530,3 +530,25 @@ def cannot_write_report(path, error) -> UserError:
 
 def wrote_report(path) -> str:
     return f"wrote the report to {path}"
+
+
+# --- text that is not UTF-8 --------------------------------------------------------
+
+def _bytes_shown(text: str) -> str:
+    """Text read with surrogateescape, its undecodable bytes shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def argument_not_utf8(argument) -> UserError:
+    return UserError(f"the argument '{_bytes_shown(argument)}' is not UTF-8 text; nothing was written. "
+                     "Give it in UTF-8 (check the terminal's or the script's encoding).")
+
+
+def user_not_utf8(name) -> UserError:
+    return UserError(f"the user name '{_bytes_shown(name)}' ($INTERACT_USER) is not UTF-8 text; nothing was "
+                     "written. Set it in UTF-8, or use --as USER.")
+
+
+def input_not_utf8(where, data: bytes, error) -> UserError:
+    return UserError(f"{where} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+                     "nothing was written. Convert it first, e.g. with `iconv -f latin1 -t utf-8`.")

@@ -184,7 +184,7 @@ def display_name(store: Store, kind: str, rid: str) -> str:
 
 
 def _cadence(text: str | None) -> str | None:
-    if not text:
+    if text is None:  # an empty one is refused by parse_duration, never taken for none
         return None
     from .dates import format_duration, parse_duration
 

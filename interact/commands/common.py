@@ -160,15 +160,15 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
         store.config.check_type(name)
     this_day = env.now.astimezone(env.tz).date()
     ranges = []  # (first, last) days, either open; the filter is their intersection
-    if on_date:
+    if on_date is not None:  # an empty date is refused, never taken for none
         ranges.append((env.date(on_date),) * 2)
     if today:
         ranges.append((this_day, this_day))
     if week:
         ranges.append(week_bounds(this_day))
-    if from_date:
+    if from_date is not None:
         ranges.append((env.date(from_date), None))
-    if until_date:
+    if until_date is not None:
         ranges.append((None, env.date(until_date)))
     return Filter(
         status=status, assignee=assignee_from_options(env, everyone, to_user),

@@ -96,7 +96,7 @@ def log(env, type_, words, when, outcome, **options):
       interact log note --personal Remember to book the venue
     """
     draft = _draft(env, type_, words, what="note", **options)
-    draft.when = env.when(when) if when else None
+    draft.when = env.when(when) if when is not None else None
     draft.outcome = outcome
     record, created = actions.log(env.store, env.now, env.user, draft)
     _report_new(env, record, created, "on_log")
@@ -127,8 +127,8 @@ def assign(env, type_, words, assignee, when, due, notify, **options):
       id=$(interact assign call raj --when "tomorrow 9am")
     """
     draft = _draft(env, type_, words, what="instructions", **options)
-    draft.when = env.when(when) if when else None
-    draft.due = env.date(due).isoformat() if due else None
+    draft.when = env.when(when) if when is not None else None
+    draft.due = env.date(due).isoformat() if due is not None else None
     draft.assignee = assignee
     draft.notify = notify
     record, created = actions.assign(env.store, env.now, env.user, draft)
@@ -161,8 +161,8 @@ def complete(env, id_, outcome, note, next_action, type_, when, ratings, sets, f
     """
     record, follow = actions.complete(
         env.store, env.now, env.user, id_, outcome=outcome, note=note, next_action=next_action, type=type_,
-        when=env.when(when) if when else None, ratings=parse_pairs(ratings, "--rating"),
-        sets=parse_pairs(sets, "--set"), follow_up=env.when(follow_up) if follow_up else None,
+        when=env.when(when) if when is not None else None, ratings=parse_pairs(ratings, "--rating"),
+        sets=parse_pairs(sets, "--set"), follow_up=env.when(follow_up) if follow_up is not None else None,
         follow_up_type=follow_up_type, follow_up_to=follow_up_to,
     )
     click.echo(msg.completed(record), err=True)
@@ -210,7 +210,8 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
     changed = {name for name, value in given.items() if value is not None}
     draft = actions.Draft(
         type=type_, note=note, instructions=instructions, assignee=assignee, purpose=purpose, category=category,
-        when=env.when(when) if when else None, due=env.date(due).isoformat() if due else None,
+        when=env.when(when) if when is not None else None,
+        due=env.date(due).isoformat() if due is not None else None,
         duration=parse_duration(duration) if duration is not None else None,
         with_refs=list(with_refs), account_refs=list(account_refs), ratings=parse_pairs(ratings, "--rating"),
         tags=list(tags), relates=list(relates), sets=parse_pairs(sets, "--set"),

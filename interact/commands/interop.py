@@ -84,8 +84,15 @@ def import_(env, file, fmt, preset, maps, assignee, create_missing, skip_bad, dr
     fmt = fmt or {".csv": "csv", ".json": "json"}.get(file.suffix.lower())
     if fmt is None:
         raise msg.import_format_unknown(name)
-    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    rows = interop.read_rows(data, fmt, name)
+    if str(file) == "-":
+        data = interop.read_input(sys.stdin.buffer, name)
+    else:
+        with open(file, "rb") as source:
+            data = interop.read_input(source, name)
+    try:
+        rows = interop.read_rows(data, fmt, name)
+    except MemoryError:
+        raise msg.import_unreadable(name, "it does not fit in memory: import it in parts") from None
     mapping = None
     if preset or maps:
         columns = interop.columns_of(rows)

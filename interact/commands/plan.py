@@ -56,7 +56,7 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
     from ..dates import parse_duration, parse_time
 
     request = planner.Request(
-        kind=kind, day=env.date(day or "tomorrow"), assignee=assignee or env.user, start=parse_time(start),
+        kind=kind, day=env.date("tomorrow" if day is None else day), assignee=assignee or env.user, start=parse_time(start),
         count=count, duration=parse_duration(duration), gap=parse_duration(gap), type=type_, note=note,
         category=category, exclude_within=parse_duration(within) if within is not None else None, town=town,
         postcode=postcode, min_value=min_value, max_value=max_value, opportunities=not no_opportunities,
@@ -109,7 +109,7 @@ def digest(env, user, since):
 
     user = env.store.config.check_user(user) if user else env.user
     found = summarise(env.store.interactions(), user, env.now, env.tz,
-                      since=start_of_day(env.date(since), env.tz) if since else None)
+                      since=start_of_day(env.date(since), env.tz) if since is not None else None)
     # plain text for mail: control characters from the records must not reach a terminal
     click.echo(printable(_digest_text(found, env, env.store.interaction_ids())), nl=False)
 
