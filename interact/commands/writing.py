@@ -46,7 +46,7 @@ def run_hooks(env, record: dict, *events: str) -> None:
     """Run the user's own hooks for `events` (never the store's); their output goes to stderr."""
     from ..hooks import config_path, fire, load_hooks
 
-    hooks, warnings = load_hooks(config_path(env.environ))
+    hooks, _, warnings = load_hooks(config_path(env.environ))
     if not warnings and not any(event in hooks for event in events):
         return  # the usual case: no hooks, and no status worked out for them
     from ..query import status
