@@ -91,9 +91,19 @@ def user_errors(func):
         except DateError as error:
             raise CliError(str(error)) from None
         except OSError as error:
-            raise CliError(msg.cannot_write(error).message) from None
+            written = _written(args[0]) if args and isinstance(args[0], Env) else []
+            failed = msg.partly_written(error, written) if written else msg.cannot_write(error)
+            raise CliError(failed.message) from None
 
     return wrapper
+
+
+def _written(env) -> list[str]:
+    """The files (from the store's root) a command wrote or removed before a write failed."""
+    if "store" not in env.__dict__:
+        return []
+    store = env.store
+    return list(dict.fromkeys(store.relative(path) for path in store.written))
 
 
 class LazyGroup(click.Group):

@@ -109,8 +109,10 @@ def unique_id(store: Store, kind: str, name: str, taken=frozenset()) -> str:
 
 
 def create(store: Store, kind: str, fields: dict) -> Record:
-    """Add a contact or account with a fresh slug id; never replaces an existing file."""
-    return save_new(store, kind, unsaved(store, kind, fields))
+    """Add a contact or account with a fresh slug id; never replaces an existing file. Under
+    the lock, so that two writers adding one name at once get two slugs at the first try."""
+    with store.lock():
+        return save_new(store, kind, unsaved(store, kind, fields))
 
 
 def unsaved(store: Store, kind: str, fields: dict) -> Record:
@@ -141,13 +143,18 @@ def parse_pairs(pairs, what: str) -> dict[str, str]:
 
 
 def set_fields(store: Store, contact: Record, pairs: dict[str, str]) -> None:
-    """Store extra information on a contact (`--set country=India`); an empty value removes."""
+    """Store extra information on a contact (`--set country=India`); an empty value removes.
+    Under the lock, on the contact as its file holds it now: no other writer's field is lost."""
     if pairs:
-        _change_fields(contact, pairs)
-        store.save(contact, "contact")
+        with store.lock():
+            fresh = store.reread(contact, "contact")
+            change_fields(fresh, pairs)
+            store.save(fresh, "contact")
+        contact.clear()
+        contact.update(fresh)
 
 
-def _change_fields(contact: Record, pairs: dict[str, str]) -> None:
+def change_fields(contact: Record, pairs: dict[str, str]) -> None:
     fields = dict(contact.get("fields") or {})
     for name, value in pairs.items():
         if value:
@@ -203,7 +210,13 @@ def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs
 
 def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, account_refs=(), sets=None,
                  cadence=None) -> Record:
-    contact = resolve(store, ref, ("contact",))[1]
+    with store.lock():  # the contact as its file holds it now, changed and written back under the lock
+        contact = store.reread(resolve(store, ref, ("contact",))[1], "contact")
+        return _edit_contact(store, contact, name=name, email=email, phone=phone, account_refs=account_refs,
+                             sets=sets, cadence=cadence)
+
+
+def _edit_contact(store: Store, contact: Record, *, name, email, phone, account_refs, sets, cadence) -> Record:
     if name is not None:
         contact["name"] = _name("contact", name)
     if email is not None:
@@ -214,7 +227,7 @@ def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, a
         contact["cadence"] = _cadence(cadence)
     new_accounts = [account(store, r)["id"] for r in account_refs]
     contact["accounts"] = list(dict.fromkeys([*(contact.get("accounts") or []), *new_accounts]))
-    _change_fields(contact, sets or {})
+    change_fields(contact, sets or {})
     store.save(contact, "contact")
     return contact
 
@@ -239,7 +252,14 @@ def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None,
 
 def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,
                  opportunity_pairs=None, cadence=None) -> Record:
-    record = account(store, ref)
+    with store.lock():  # the account as its file holds it now, changed and written back under the lock
+        record = store.reread(account(store, ref), "account")
+        return _edit_account(store, record, name=name, kind=kind, town=town, postcode=postcode,
+                             default_contact=default_contact, opportunity_pairs=opportunity_pairs, cadence=cadence)
+
+
+def _edit_account(store: Store, record: Record, *, name, kind, town, postcode, default_contact, opportunity_pairs,
+                  cadence) -> Record:
     changes = {"name": _name("account", name) if name is not None else None, "kind": _kind(kind), "town": town, "postcode": postcode,
                "cadence": _cadence(cadence) if cadence is not None else None}
     if default_contact is not None:
