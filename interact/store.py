@@ -49,7 +49,8 @@ def init_store(path: Path) -> Path:
     for sub in KIND_DIRS.values():
         (path / sub).mkdir(parents=True, exist_ok=True)
     atomic_write(path / CONFIG_NAME, CONFIG_TEMPLATE.encode(), exclusive=True)
-    atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n".encode())
+    # the temporary files of writes that were interrupted (atomic_write's .NAME.XXXX.tmp) are never committed
+    atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n.*.tmp\n".encode())
     atomic_write(path / ".gitattributes", GITATTRIBUTES.encode())
     return path
 
