@@ -22,7 +22,7 @@ from interact.cli import cli
 from interact.model import load
 from interact.store import Store
 
-from conftest import DEMO, Run
+from conftest import DEMO, Run, snapshot
 
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Maria Garcia in the demo store, in 2026/11
 CHANGES = ("replace", "rename", "link", "unlink")
@@ -227,11 +227,6 @@ def failing_under(monkeypatch, store: Path, folder: str, code: int = errno.EROFS
         return real(path, data, exclusive)
 
     monkeypatch.setattr(store_module, "atomic_write", write)
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(root).parts}
 
 
 @pytest.mark.parametrize("command", [

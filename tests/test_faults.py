@@ -21,16 +21,12 @@ from interact.check import check
 from interact.model import Record, dump
 from interact.store import Store, atomic_write, init_store
 
+from conftest import snapshot
+
 INTERACT = Path(sys.executable).with_name("interact")
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Jane Doe in the demo store
 
 needs_interact = pytest.mark.skipif(not INTERACT.exists(), reason=f"{INTERACT} is not installed")
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of a store (hidden ones too, so leftovers show), but the local .cache."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(root).parts}
 
 
 @pytest.fixture

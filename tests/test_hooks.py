@@ -1,12 +1,17 @@
 """Hooks from the user's own configuration: they run after the record is written, and never fail a command."""
 
 import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
 from interact import hooks
 
-from conftest import interaction_files
+from conftest import NOW, REPO, interaction_files
 
 
 @pytest.fixture
@@ -78,14 +83,6 @@ def test_config_path():
 
 
 # --- hooks cannot kill or hang interact (SPEC §7) ----------------------------------------
-
-import os  # noqa: E402
-import subprocess  # noqa: E402
-import sys  # noqa: E402
-import time  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-from conftest import NOW, REPO  # noqa: E402
 
 INTERACT = Path(sys.executable).with_name("interact")
 needs_interact = pytest.mark.skipif(not INTERACT.exists(), reason=f"{INTERACT} is not installed")

@@ -15,17 +15,12 @@ import pytest
 from interact import interop
 from interact.cli import COMMANDS, cli
 
-from conftest import NOW
+from conftest import NOW, snapshot
 
 INTERACT = Path(sys.executable).with_name("interact")
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Jane Doe in the demo store
 
 needs_interact = pytest.mark.skipif(not INTERACT.exists(), reason=f"{INTERACT} is not installed")
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(root).parts}
 
 
 def interact_bytes(store: Path, *args: bytes, stdin: bytes = b"", env: dict | None = None):
