@@ -12,10 +12,9 @@ what is harmless to do twice first (a person's --set fields), what makes it coun
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
-
-import contextlib
 
 from . import messages as msg
 from . import people

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from . import messages as msg
@@ -108,11 +109,22 @@ def unique_id(store: Store, kind: str, name: str, taken=frozenset()) -> str:
     return rid
 
 
+def _locked(change):
+    """Run `change(store, ...)` under the store's lock (SPEC §7, No lost update): what it reads
+    again and writes back, no other writer changes between."""
+    @functools.wraps(change)
+    def locked(store: Store, *args, **kwargs):
+        with store.lock():
+            return change(store, *args, **kwargs)
+
+    return locked
+
+
+@_locked
 def create(store: Store, kind: str, fields: dict) -> Record:
-    """Add a contact or account with a fresh slug id; never replaces an existing file. Under
-    the lock, so that two writers adding one name at once get two slugs at the first try."""
-    with store.lock():
-        return save_new(store, kind, unsaved(store, kind, fields))
+    """Add a contact or account with a fresh slug id; never replaces an existing file (and,
+    under the lock, two writers adding one name at once get two slugs at the first try)."""
+    return save_new(store, kind, unsaved(store, kind, fields))
 
 
 def unsaved(store: Store, kind: str, fields: dict) -> Record:
@@ -150,7 +162,7 @@ def set_fields(store: Store, contact: Record, pairs: dict[str, str]) -> None:
             fresh = store.reread(contact, "contact")
             change_fields(fresh, pairs)
             store.save(fresh, "contact")
-        contact.clear()
+        contact.clear()  # the caller's record, as written
         contact.update(fresh)
 
 
@@ -208,15 +220,10 @@ def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs
     return create(store, "contact", fields)
 
 
+@_locked
 def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, account_refs=(), sets=None,
                  cadence=None) -> Record:
-    with store.lock():  # the contact as its file holds it now, changed and written back under the lock
-        contact = store.reread(resolve(store, ref, ("contact",))[1], "contact")
-        return _edit_contact(store, contact, name=name, email=email, phone=phone, account_refs=account_refs,
-                             sets=sets, cadence=cadence)
-
-
-def _edit_contact(store: Store, contact: Record, *, name, email, phone, account_refs, sets, cadence) -> Record:
+    contact = store.reread(resolve(store, ref, ("contact",))[1], "contact")  # as its file holds it now
     if name is not None:
         contact["name"] = _name("contact", name)
     if email is not None:
@@ -250,16 +257,10 @@ def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None,
     return create(store, "account", fields)
 
 
+@_locked
 def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,
                  opportunity_pairs=None, cadence=None) -> Record:
-    with store.lock():  # the account as its file holds it now, changed and written back under the lock
-        record = store.reread(account(store, ref), "account")
-        return _edit_account(store, record, name=name, kind=kind, town=town, postcode=postcode,
-                             default_contact=default_contact, opportunity_pairs=opportunity_pairs, cadence=cadence)
-
-
-def _edit_account(store: Store, record: Record, *, name, kind, town, postcode, default_contact, opportunity_pairs,
-                  cadence) -> Record:
+    record = store.reread(account(store, ref), "account")  # as its file holds it now
     changes = {"name": _name("account", name) if name is not None else None, "kind": _kind(kind), "town": town, "postcode": postcode,
                "cadence": _cadence(cadence) if cadence is not None else None}
     if default_contact is not None:
