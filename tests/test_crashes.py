@@ -260,3 +260,27 @@ def test_a_failure_after_a_first_write_names_what_was_written_and_running_again_
     ids = interactions(demo)
     assert ids[OPEN_CALL][0]["outcome"] == "Done" and ids[follow][0]["follow_up_of"] == OPEN_CALL
     assert problems(demo) == []
+
+
+@pytest.mark.parametrize("command", [("log", "call", "jane", "Talked", "--set", "k=v"),
+                                     ("log", "call", "Newton Person", "--new")], ids=["set", "new"])
+def test_a_really_read_only_contacts_folder(demo, command):
+    """contacts/ bind-mounted read-only (in a private mount namespace): the interaction is not
+    logged either, so running the command again once it is writable logs it once."""
+    import subprocess
+    import sys
+
+    from test_faults import _read_only_mount_works
+
+    interact = Path(sys.executable).with_name("interact")
+    contacts = demo / "contacts"
+    if not interact.exists() or not _read_only_mount_works(contacts):
+        pytest.skip("a read-only bind mount needs root and mount namespaces (unshare -m)")
+    before = snapshot(demo)
+    script = 'mount --bind "$0" "$0" && mount -o remount,bind,ro "$0" && exec "$@"'
+    result = subprocess.run(["unshare", "-m", "sh", "-c", script, str(contacts), str(interact), "--dir", str(demo),
+                             *command], capture_output=True, text=True)
+    assert result.returncode == 1 and result.stdout == ""
+    [line] = result.stderr.splitlines()
+    assert "/contacts/" in line and "Read-only file system. Nothing was changed;" in line
+    assert snapshot(demo) == before
