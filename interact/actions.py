@@ -3,17 +3,24 @@
 Every function takes the store, `now` and the current user; nothing here reads the
 clock, the environment or the working directory. Validation happens before anything
 is written, so a refused command leaves the store as it was.
+
+Writes happen under the store's lock, reading again under it what they change (SPEC §7,
+No lost update). A command that writes several files writes them in an order that leaves
+the store consistent whatever moment it is killed, and that running it again finishes:
+what is harmless to do twice first (a person's --set fields), what makes it count last.
 """
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from . import messages as msg
 from . import people
 from .dates import isoformat
-from .model import Record, new_id
+from .errors import UserError
+from .model import Record, derived_id, new_id
 from .store import Store
 
 
@@ -155,21 +162,38 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
 
 
 def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Record:
-    """Write the interaction, and first the contact --new made for it (nothing is written
-    before the interaction is known to be valid)."""
-    if found.created is not None:
-        made = people.save_new(store, "contact", found.created)
-        record["contacts"] = [made["id"] if c == found.created["id"] else c for c in record["contacts"]]
-        found.created = found.primary = made
-    try:
+    """Write a new interaction and what it changes, under the lock: its rules checked again
+    against interact.yaml as it is now (a type renamed meanwhile is refused, never written),
+    an existing person's --set fields first, the interaction next, and the person --new
+    made last (SPEC §7): killed before that, the interaction names someone `interact check`
+    reports missing and `interact contact add NAME` makes."""
+    with store.lock():
+        store.reload_config()
+        check_rules(store, record)
+        if found.created is None and found.primary is not None:
+            people.set_fields(store, found.primary, draft.sets)
         store.save_interaction(record, new=True)
-    except OSError:  # a full disk or a read-only store: take back the --new contact too
         if found.created is not None:
-            found.created.path.unlink(missing_ok=True)
-        raise
-    if found.primary is not None:
-        people.set_fields(store, found.primary, draft.sets)
+            _save_created(store, record, found, draft.sets)
     return record
+
+
+def _save_created(store: Store, record: Record, found: _People, sets: dict) -> None:
+    """Write the person --new made for `record` (with its --set fields). When another writer
+    took its slug meanwhile, under a fresh one, the interaction following; when it cannot be
+    written, the interaction is taken back, so that nothing has changed."""
+    created = found.created
+    people.change_fields(created, sets)
+    try:
+        made = people.save_new(store, "contact", created)
+    except OSError:
+        with contextlib.suppress(OSError):  # if even that fails, the error says what was written
+            store.remove(record.path)
+        raise
+    if made["id"] != created["id"]:
+        record["contacts"] = [made["id"] if c == created["id"] else c for c in record["contacts"]]
+        store.save_interaction(record)
+    found.created = found.primary = made
 
 
 def log(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
@@ -203,23 +227,41 @@ def _append(text: str | None, more: str | None) -> str | None:
     return f"{text}\n{more}" if text else more
 
 
+def follow_up_id(rid: str) -> str:
+    """The id of the follow-up `complete --follow-up` plans for interaction `rid`: the same on
+    every run, so that running it again after a crash finds the follow-up it made."""
+    return derived_id(f"follow-up:{rid}")
+
+
 def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: str, note=None,
              next_action=None, type=None, when: datetime | None = None, ratings=None, sets=None,
              follow_up: datetime | None = None, follow_up_type=None, follow_up_to=None
              ) -> tuple[Record, Record | None]:
-    """Complete an open or missed interaction; optionally plan its follow-up."""
+    """Complete an open or missed interaction; optionally plan its follow-up.
+
+    The writes: the --set fields, the follow-up (id from follow_up_id), the completion. Run
+    again after a crash, the command finds the follow-up it made and completes; finding the
+    interaction completed already by the same user with the same outcome, it makes the
+    follow-up if that is what is missing, and otherwise changes nothing (the same output as
+    the first run). Any other completion of a completed interaction is refused.
+    """
     with store.lock():
+        store.reload_config()
         record = store.find_interaction(prefix)
-        if record.get("completed_at"):
-            raise msg.already_completed(record)
         if type:
             store.config.check_type(type)
-            record["type"] = type
         new_ratings = _ratings(store, ratings or {})
         if follow_up_type:
             store.config.check_type(follow_up_type)
         if follow_up_to:
             store.config.check_user(follow_up_to)
+        if record.get("completed_at"):
+            if follow_up is None or (record.get("outcome"), record.get("completed_by")) != (outcome, user):
+                raise msg.already_completed(record)
+            return record, _follow_up_once(store, _follow_up(record, now, user, follow_up, follow_up_type,
+                                                             follow_up_to))
+        if type:
+            record["type"] = type
         completed_at = isoformat(when if when is not None else now)
         # `when` stays as planned; one never planned took place when it was completed
         if when is not None or not record.get("when"):
@@ -233,28 +275,41 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
             completed_by=user,
         )
         to_set = _contact_to_set(store, record, sets)
-        follow = None
-        if follow_up is not None:
-            follow = Record({
-                "id": new_id(),
-                "type": follow_up_type or record["type"],
-                "purpose": record.get("purpose"),
-                "category": record.get("category"),
-                "when": isoformat(follow_up),
-                "contacts": list(record.get("contacts") or []),
-                "accounts": list(record.get("accounts") or []),
-                "assignee": follow_up_to or user,
-                "created_by": user,
-                "created_at": isoformat(now),
-                "follow_up_of": record["id"],
-                "personal": record.get("personal", False),
-            })
-        store.save_interaction(record)
-        if follow is not None:
-            store.save_interaction(follow, new=True)
         if to_set is not None:
             people.set_fields(store, to_set, sets)
+        follow = None
+        if follow_up is not None:
+            follow = _follow_up_once(store, _follow_up(record, now, user, follow_up, follow_up_type, follow_up_to))
+        store.save_interaction(record)
     return record, follow
+
+
+def _follow_up(record: dict, now: datetime, user: str, when: datetime, type=None, assignee=None) -> Record:
+    """The open interaction that follows `record` up, with the same people."""
+    return Record({
+        "id": follow_up_id(record["id"]),
+        "type": type or record["type"],
+        "purpose": record.get("purpose"),
+        "category": record.get("category"),
+        "when": isoformat(when),
+        "contacts": list(record.get("contacts") or []),
+        "accounts": list(record.get("accounts") or []),
+        "assignee": assignee or user,
+        "created_by": user,
+        "created_at": isoformat(now),
+        "follow_up_of": record["id"],
+        "personal": record.get("personal", False),
+    })
+
+
+def _follow_up_once(store: Store, follow: Record) -> Record:
+    """Write the follow-up, unless an interrupted run of the same command wrote it: that one is
+    kept as it is (wherever its `when` put it: one id, one file)."""
+    try:
+        return store.find_interaction(follow["id"])
+    except UserError:  # none yet
+        store.save_interaction(follow, new=True)
+        return follow
 
 
 EDITABLE_WHEN_COMPLETED = {"tags", "untag"}
@@ -268,6 +323,7 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
     A completed interaction only takes tag changes.
     """
     with store.lock():
+        store.reload_config()
         record = store.find_interaction(prefix)
         if not changed:
             raise msg.nothing_to_edit()
@@ -301,9 +357,9 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
                 record.pop("personal", None)
         check_rules(store, record)
         to_set = _contact_to_set(store, record, draft.sets)
-        store.save_interaction(record)
-        if to_set is not None:
+        if to_set is not None:  # first: harmless to do twice, so a retry after a crash loses nothing
             people.set_fields(store, to_set, draft.sets)
+        store.save_interaction(record)
     return record
 
 
@@ -318,9 +374,12 @@ def comment(store: Store, now: datetime, user: str, prefix: str, text: str) -> R
 
 
 def delete(store: Store, record: Record) -> list:
-    """Delete an interaction and the files attached to it; returns the attachments removed."""
+    """Delete an interaction and the files attached to it; returns the attachments removed.
+    The attachments go first: killed between, the interaction is still there to delete again."""
     from .attachments import remove_all
 
     with store.lock():
+        record = store.find_interaction(record["id"])  # where it is now: an edit may have moved it
+        removed = remove_all(store, record["id"])
         store.delete_interaction(record)
-        return remove_all(store, record["id"])
+        return removed

@@ -51,13 +51,14 @@ def attach(store: Store, rid: str, source: Path, force: bool = False) -> tuple[P
     refused unless `force`. The copy is atomic: a reader sees the old file or the new one.
     """
     target = folder(store, rid) / safe_name(source.name)
-    if target.exists():
-        if filecmp.cmp(source, target, shallow=False):
-            return target, False
-        if not force:
-            raise msg.attachment_exists(store.relative(target), rid)
-    with open(source, "rb") as handle:
-        atomic_write(target, handle, exclusive=not force)
+    with store.lock():  # looked at and written with no other writer between
+        if target.exists():
+            if filecmp.cmp(source, target, shallow=False):
+                return target, False
+            if not force:
+                raise msg.attachment_exists(store.relative(target), rid)
+        with open(source, "rb") as handle:
+            atomic_write(target, handle, exclusive=not force)
     store.note_written(target)
     return target, True
 

@@ -60,10 +60,20 @@ class CliError(click.ClickException):
         self.candidates = list(candidates)
 
     def show(self, file=None):
+        from .text import printable
+
         stream = file or sys.stderr
-        click.echo(f"Error: {self.message}", file=stream)
+        # a message may quote a record, a name or a file name: shown escaped, never obeyed
+        click.echo(printable(f"Error: {self.message}"), file=stream)
         for candidate in self.candidates:
-            click.echo(f"  {candidate}", file=stream)
+            click.echo(printable(f"  {candidate}"), file=stream)
+
+
+def say(message: str) -> None:
+    """A message or warning on stderr; what it quotes from the store is shown escaped."""
+    from .text import printable
+
+    click.echo(printable(message), err=True)
 
 
 def user_errors(func):
@@ -81,9 +91,19 @@ def user_errors(func):
         except DateError as error:
             raise CliError(str(error)) from None
         except OSError as error:
-            raise CliError(msg.cannot_write(error).message) from None
+            written = _written(args[0]) if args and isinstance(args[0], Env) else []
+            failed = msg.partly_written(error, written) if written else msg.cannot_write(error)
+            raise CliError(failed.message) from None
 
     return wrapper
+
+
+def _written(env) -> list[str]:
+    """The files (from the store's root) a command wrote or removed before a write failed."""
+    if "store" not in env.__dict__:
+        return []
+    store = env.store
+    return list(dict.fromkeys(store.relative(path) for path in store.written))
 
 
 class LazyGroup(click.Group):
@@ -96,6 +116,13 @@ class LazyGroup(click.Group):
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def parse_args(self, ctx, args):
+        # the whole command line comes through here first: text that is not UTF-8 (which
+        # Python hands over with its bytes as lone surrogates) is refused before anything runs
+        if not ctx.resilient_parsing:
+            _refuse_undecodable(args)
+        return super().parse_args(ctx, args)
 
     def resolve_command(self, ctx, args):
         # only a command about to run reads ahead (help lists every command through get_command)
@@ -114,6 +141,17 @@ class LazyGroup(click.Group):
                 attach(command)
             return command
         return super().get_command(ctx, name)
+
+
+def _refuse_undecodable(args) -> None:
+    from . import messages as msg
+
+    for arg in args:
+        if not arg.isascii():
+            try:
+                arg.encode("utf-8")
+            except UnicodeEncodeError:
+                raise CliError(msg.argument_not_utf8(arg).message) from None
 
 
 def _read_ahead(ctx) -> None:
@@ -167,7 +205,14 @@ class Env:
     def user(self) -> str:
         """--as, $INTERACT_USER, the store's `user`, `git config user.name`, the login name."""
         name = self.as_user or self.environ.get("INTERACT_USER") or self.store.config.user
-        return name or _git_user(self.store.root) or _login_name()
+        name = name or _git_user(self.store.root) or _login_name()
+        try:
+            name.encode("utf-8")
+        except UnicodeEncodeError:  # a variable of the environment, read with its bytes as surrogates
+            from . import messages as msg
+
+            raise CliError(msg.user_not_utf8(name).message) from None
+        return name
 
     @property
     def color(self) -> bool:
@@ -186,7 +231,7 @@ class Env:
     def flush_warnings(self):
         if "store" in self.__dict__:
             for line in dict.fromkeys(self.store.warnings):
-                click.echo(line, err=True)
+                say(line)
 
     def close(self):
         if "store" in self.__dict__:
@@ -199,7 +244,7 @@ def _git_user(folder: Path) -> str | None:
     try:
         result = subprocess.run(["git", "config", "user.name"], cwd=folder, capture_output=True, text=True,
                                 timeout=5)
-    except (OSError, subprocess.SubprocessError):
+    except (OSError, subprocess.SubprocessError, UnicodeDecodeError):  # no git, or a name not in UTF-8
         return None
     return result.stdout.strip() or None
 

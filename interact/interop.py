@@ -31,6 +31,8 @@ COMPUTED_KEYS = ("status", "follow_ups", "attachments")  # added by export and s
 LIST_KEYS = ("contacts", "accounts", "relates_to", "tags", "notify")  # CSV cells joined by "; "
 JSON_KEYS = ("ratings", "posts")  # CSV cells holding JSON
 FORMATS = ("csv", "json")
+MAX_BYTES = 256 * 1024 * 1024  # a bigger file is refused before it is read: split it
+MAX_DEPTH = 32  # objects and lists within each other: ours nest 4 deep, a CRM's API a few more
 
 
 @dataclass
@@ -58,6 +60,10 @@ def read_rows(data: bytes, fmt: str, name: str) -> Table:
         items = json.loads(text)
     except ValueError as error:
         raise msg.import_unreadable(name, f"it is not JSON: {error}") from None
+    except RecursionError:  # nested deeper than Python's stack
+        raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
+    if not _nests_within(items, MAX_DEPTH):
+        raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
     if isinstance(items, dict):  # one record (show --format json), or {"records": [...]} from an API
         items = items["records"] if isinstance(items.get("records"), list) else [items]
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
@@ -102,6 +108,29 @@ def _header(cells: list[str], name: str) -> list[str]:
     if twice:
         raise msg.import_duplicate_columns(name, list(dict.fromkeys(twice)))
     return header
+
+
+def read_input(source, name: str) -> bytes:
+    """The bytes of a file to import (an open binary file), refused when over MAX_BYTES."""
+    data = source.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise msg.import_unreadable(name, f"it is over {MAX_BYTES // 2**20} MiB: import it in parts")
+    return data
+
+
+def _nests_within(value, limit: int) -> bool:
+    """Whether no object or list in `value` lies more than `limit` deep (walked without recursion:
+    what comes in may be nested to any depth)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= limit:
+                    return False
+                stack.append((child, depth + 1))
+    return True
 
 
 def _flatten(data: dict, prefix: str = "") -> dict:

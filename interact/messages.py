@@ -643,3 +643,37 @@ def cannot_write_report(path, error) -> UserError:
 
 def wrote_report(path) -> str:
     return f"wrote the report to {path}"
+
+
+# --- text that is not UTF-8 --------------------------------------------------------
+
+def _bytes_shown(text: str) -> str:
+    """Text read with surrogateescape, its undecodable bytes shown as \\xNN."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def argument_not_utf8(argument) -> UserError:
+    return UserError(f"the argument '{_bytes_shown(argument)}' is not UTF-8 text; nothing was written. "
+                     "Give it in UTF-8 (check the terminal's or the script's encoding).")
+
+
+def user_not_utf8(name) -> UserError:
+    return UserError(f"the user name '{_bytes_shown(name)}' ($INTERACT_USER) is not UTF-8 text; nothing was "
+                     "written. Set it in UTF-8, or use --as USER.")
+
+
+def input_not_utf8(where, data: bytes, error) -> UserError:
+    return UserError(f"{where} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
+                     "nothing was written. Convert it first, e.g. with `iconv -f latin1 -t utf-8`.")
+
+
+# --- a write that failed part-way --------------------------------------------------
+
+def partly_written(error, written) -> UserError:
+    """A write failed after others of the same command were made: say which (never "nothing
+    was changed"). Commands order their writes so that running them again finishes the job."""
+    where = f" {error.filename}" if getattr(error, "filename", None) else ""
+    shown = ", ".join(written[:3]) + (f" and {len(written) - 3} more" if len(written) > 3 else "")
+    return UserError(f"could not write{where}: {error.strerror or error}. Already changed before it: {shown}; "
+                     "the rest was not written. Free some space or check the store's permissions, then run "
+                     "the same command again to finish it.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 
 from . import messages as msg
@@ -108,8 +109,21 @@ def unique_id(store: Store, kind: str, name: str, taken=frozenset()) -> str:
     return rid
 
 
+def _locked(change):
+    """Run `change(store, ...)` under the store's lock (SPEC §7, No lost update): what it reads
+    again and writes back, no other writer changes between."""
+    @functools.wraps(change)
+    def locked(store: Store, *args, **kwargs):
+        with store.lock():
+            return change(store, *args, **kwargs)
+
+    return locked
+
+
+@_locked
 def create(store: Store, kind: str, fields: dict) -> Record:
-    """Add a contact or account with a fresh slug id; never replaces an existing file."""
+    """Add a contact or account with a fresh slug id; never replaces an existing file (and,
+    under the lock, two writers adding one name at once get two slugs at the first try)."""
     return save_new(store, kind, unsaved(store, kind, fields))
 
 
@@ -141,13 +155,18 @@ def parse_pairs(pairs, what: str) -> dict[str, str]:
 
 
 def set_fields(store: Store, contact: Record, pairs: dict[str, str]) -> None:
-    """Store extra information on a contact (`--set country=India`); an empty value removes."""
+    """Store extra information on a contact (`--set country=India`); an empty value removes.
+    Under the lock, on the contact as its file holds it now: no other writer's field is lost."""
     if pairs:
-        _change_fields(contact, pairs)
-        store.save(contact, "contact")
+        with store.lock():
+            fresh = store.reread(contact, "contact")
+            change_fields(fresh, pairs)
+            store.save(fresh, "contact")
+        contact.clear()  # the caller's record, as written
+        contact.update(fresh)
 
 
-def _change_fields(contact: Record, pairs: dict[str, str]) -> None:
+def change_fields(contact: Record, pairs: dict[str, str]) -> None:
     fields = dict(contact.get("fields") or {})
     for name, value in pairs.items():
         if value:
@@ -184,7 +203,7 @@ def display_name(store: Store, kind: str, rid: str) -> str:
 
 
 def _cadence(text: str | None) -> str | None:
-    if not text:
+    if text is None:  # an empty one is refused by parse_duration, never taken for none
         return None
     from .dates import format_duration, parse_duration
 
@@ -201,9 +220,10 @@ def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs
     return create(store, "contact", fields)
 
 
+@_locked
 def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, account_refs=(), sets=None,
                  cadence=None) -> Record:
-    contact = resolve(store, ref, ("contact",))[1]
+    contact = store.reread(resolve(store, ref, ("contact",))[1], "contact")  # as its file holds it now
     if name is not None:
         contact["name"] = _name("contact", name)
     if email is not None:
@@ -214,7 +234,7 @@ def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, a
         contact["cadence"] = _cadence(cadence)
     new_accounts = [account(store, r)["id"] for r in account_refs]
     contact["accounts"] = list(dict.fromkeys([*(contact.get("accounts") or []), *new_accounts]))
-    _change_fields(contact, sets or {})
+    change_fields(contact, sets or {})
     store.save(contact, "contact")
     return contact
 
@@ -237,9 +257,10 @@ def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None,
     return create(store, "account", fields)
 
 
+@_locked
 def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,
                  opportunity_pairs=None, cadence=None) -> Record:
-    record = account(store, ref)
+    record = store.reread(account(store, ref), "account")  # as its file holds it now
     changes = {"name": _name("account", name) if name is not None else None, "kind": _kind(kind), "town": town, "postcode": postcode,
                "cadence": _cadence(cadence) if cadence is not None else None}
     if default_contact is not None:

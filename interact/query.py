@@ -365,7 +365,7 @@ def stale(store, now: datetime, tz: tzinfo, older_than: str | None = None) -> li
     Never-contacted ones come first (by name), then the most overdue. A cadence in a file
     that does not parse is skipped with a warning.
     """
-    everyone = timedelta(minutes=parse_duration(older_than)) if older_than else None
+    everyone = timedelta(minutes=parse_duration(older_than)) if older_than is not None else None
     last_contact, last_account = last_contacts(store.interactions(), tz)
     found = []
     for kind, pool, latest in (("contact", store.contacts(), last_contact),

@@ -49,7 +49,8 @@ def init_store(path: Path) -> Path:
     for sub in KIND_DIRS.values():
         (path / sub).mkdir(parents=True, exist_ok=True)
     atomic_write(path / CONFIG_NAME, CONFIG_TEMPLATE.encode(), exclusive=True)
-    atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n".encode())
+    # the temporary files of writes that were interrupted (atomic_write's .NAME.XXXX.tmp) are never committed
+    atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n.*.tmp\n".encode())
     atomic_write(path / ".gitattributes", GITATTRIBUTES.encode())
     return path
 
@@ -107,6 +108,19 @@ def _write_through_temp(path: Path, data: bytes, exclusive: bool) -> None:
     _fsync_dir(path.parent)
 
 
+def _rename(source: Path, target: Path) -> None:
+    """Move a file to another folder of the store (made when missing) in one step; an error names `target`."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.rename(source, target)
+    except OSError as error:
+        if error.errno is None:
+            raise
+        raise OSError(error.errno, error.strerror, str(target)) from error
+    _fsync_dir(target.parent)
+    _fsync_dir(source.parent)
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)
@@ -141,6 +155,11 @@ class Store:
         self.written: list[Path] = []  # every file written or removed, for `--commit`
         self._contacts: dict[str, Record] | None = None
         self._accounts: dict[str, Record] | None = None
+        self._lock_depth = 0  # Store.lock is re-entrant: a locked step may call another
+        self.reload_config()
+
+    def reload_config(self) -> None:
+        """Read interact.yaml (again): under the lock, what another writer made of it meanwhile."""
         try:
             config = load((self.root / CONFIG_NAME).read_bytes())
         except ValueError as error:
@@ -281,6 +300,15 @@ class Store:
         if self._index is not None:
             self._index.close()
 
+    def reread(self, record: Record, kind: str) -> Record:
+        """The contact or account `record` as its file holds it now (under the lock, before
+        changing it: another writer may have changed it since it was read)."""
+        path = record.path or self.dir(kind) / f"{record['id']}.yaml"
+        fresh, problem = self.parse(path, kind)
+        if fresh is None:
+            raise msg.unreadable(self.relative(path), problem)
+        return fresh
+
     def record_by_id(self, kind: str, rid: str) -> Record | None:
         """The contact or account `rid` when its file is named after it, read alone (no
         warning); None otherwise, and callers then look through them all."""
@@ -320,15 +348,28 @@ class Store:
         return self.dir("interaction") / year / month / f"{record['id']}.yaml"
 
     def save_interaction(self, record: Record, new: bool = False) -> Path:
-        """Write an interaction where its dates say; an edit that moves it removes the old file."""
+        """Write an interaction where its dates say.
+
+        An edit that moves it to another month renames its file into the new folder first,
+        then rewrites it there: killed between the two, the store holds one file with that id
+        (in its new folder, with its old text: running the edit again finishes it), never two
+        (SPEC §7). A write that fails puts the file back where it was.
+        """
         path = self.interaction_path(record)
         self._interaction_files = None
-        atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
-        self.note_written(path)
         old = record.path
-        if old is not None and Path(old) != path:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(old)
+        moved = old is not None and Path(old) != path
+        if moved:
+            _rename(Path(old), path)
+        try:
+            atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
+        except BaseException:
+            if moved:
+                with contextlib.suppress(OSError):
+                    _rename(path, Path(old))
+            raise
+        self.note_written(path)
+        if moved:
             self.note_written(old)
         record.path = path
         return path
@@ -344,6 +385,11 @@ class Store:
                 continue
             written.append(record)
         return written
+
+    def remove(self, path: Path) -> None:
+        """Take back a file this command wrote (a write after it failed)."""
+        os.unlink(path)
+        self.written = [p for p in self.written if p != Path(path)]
 
     def delete_interaction(self, record: Record) -> None:
         self._interaction_files = None
@@ -370,15 +416,26 @@ class Store:
 
     @contextlib.contextmanager
     def lock(self):
-        """Serialise read-modify-write of existing records between processes."""
+        """Serialise read-modify-write of records and interact.yaml between processes (SPEC §7,
+        No lost update): hold it from reading a file to renaming its new text into place, and
+        read again under it. One flock on .cache/lock; taken again inside, it is already held."""
+        if self._lock_depth:
+            self._lock_depth += 1
+            try:
+                yield
+            finally:
+                self._lock_depth -= 1
+            return
         import fcntl
 
         folder = self.root / LOCAL_DIR
         folder.mkdir(exist_ok=True)
         with open(folder / "lock", "a") as handle:
             fcntl.flock(handle, fcntl.LOCK_EX)
+            self._lock_depth = 1
             try:
                 yield
             finally:
+                self._lock_depth = 0
                 fcntl.flock(handle, fcntl.LOCK_UN)
 

@@ -54,21 +54,25 @@ def check_name(name: str) -> str:
 
 
 def add(store: Store, name: str) -> list[str]:
-    types = store.config.types
-    if check_name(name) in types:
-        raise msg.type_exists(name, types)
-    save_types(store, [*types, name])
+    with store.lock():  # interact.yaml read again under the lock: a type added meanwhile is kept
+        store.reload_config()
+        types = store.config.types
+        if check_name(name) in types:
+            raise msg.type_exists(name, types)
+        save_types(store, [*types, name])
     return store.config.types
 
 
 def move(store: Store, name: str, position: int) -> list[str]:
-    types = list(store.config.types)
-    store.config.check_type(name)
-    if not 1 <= position <= len(types):
-        raise msg.bad_type_position(position, len(types))
-    types.remove(name)
-    types.insert(position - 1, name)
-    save_types(store, types)
+    with store.lock():
+        store.reload_config()
+        types = list(store.config.types)
+        store.config.check_type(name)
+        if not 1 <= position <= len(types):
+            raise msg.bad_type_position(position, len(types))
+        types.remove(name)
+        types.insert(position - 1, name)
+        save_types(store, types)
     return store.config.types
 
 
@@ -78,21 +82,24 @@ def rename(store: Store, old: str, new: str) -> int:
     Every record stays valid at every moment: `new` is configured first, beside `old`,
     then the records are rewritten one by one, then `old` is removed. Renaming onto a
     type that exists merges the two, so a rename that was interrupted can be run again.
+    All of it under the lock, which `log` holds to check its type: no record of type `old`
+    can be written once the records are being renamed.
     """
-    types = list(store.config.types)
-    store.config.check_type(old)
-    check_name(new)
-    if old == new:
-        return 0
-    if new not in types:
-        after_old = types.index(old) + 1
-        save_types(store, [*types[:after_old], new, *types[after_old:]])
-    count = 0
     with store.lock():
+        store.reload_config()
+        types = list(store.config.types)
+        store.config.check_type(old)
+        check_name(new)
+        if old == new:
+            return 0
+        if new not in types:
+            after_old = types.index(old) + 1
+            save_types(store, [*types[:after_old], new, *types[after_old:]])
+        count = 0
         for record in store.interactions():
             if record.get("type") == old:
                 record["type"] = new
                 store.save_interaction(record)
                 count += 1
-    save_types(store, [t for t in store.config.types if t != old])
+        save_types(store, [t for t in store.config.types if t != old])
     return count

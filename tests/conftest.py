@@ -70,5 +70,11 @@ def run_empty(empty) -> Run:
     return Run(empty)
 
 
+def snapshot(root: Path) -> dict[str, bytes]:
+    """Every file of a store (hidden ones too, so leftovers show), but the local .cache."""
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(root).parts}
+
+
 def interaction_files(store: Path) -> dict[str, bytes]:
     return {p.stem: p.read_bytes() for p in sorted((store / "interactions").rglob("*.yaml"))}

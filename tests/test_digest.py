@@ -158,4 +158,4 @@ def test_digest_refuses_an_unknown_user_when_the_store_lists_them(run):
 def test_control_characters_in_records_never_reach_the_terminal(store, run_empty):
     assign(store, "Call\x1b]0;pwned\x07 back\x1b[2J now", when=at(25, 15))
     result = run_empty.ok("digest")
-    assert "  15:00  call  Jane Doe, Acme Ltd: Call?]0;pwned? back?[2J now  [" in result.stdout
+    assert "  15:00  call  Jane Doe, Acme Ltd: Call\\x1b]0;pwned\\x07 back\\x1b[2J now  [" in result.stdout

@@ -21,16 +21,12 @@ from interact.check import check
 from interact.model import Record, dump
 from interact.store import Store, atomic_write, init_store
 
+from conftest import snapshot
+
 INTERACT = Path(sys.executable).with_name("interact")
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Jane Doe in the demo store
 
 needs_interact = pytest.mark.skipif(not INTERACT.exists(), reason=f"{INTERACT} is not installed")
-
-
-def snapshot(root: Path) -> dict[str, bytes]:
-    """Every file of a store (hidden ones too, so leftovers show), but the local .cache."""
-    return {p.relative_to(root).as_posix(): p.read_bytes()
-            for p in sorted(root.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(root).parts}
 
 
 @pytest.fixture
@@ -202,12 +198,14 @@ def test_a_failed_write_exits_1_clearly_and_changes_nothing(run, demo, monkeypat
     assert snapshot(demo) == before
 
 
-def test_a_new_contact_is_taken_back_when_its_interaction_cannot_be_written(run, demo, monkeypatch):
+def test_log_new_is_taken_back_whole_when_its_contact_cannot_be_written(run, demo, monkeypatch):
+    """The interaction goes in first, the contact --new made last (SPEC §7); when the contact
+    cannot be written, the interaction is taken back, so that "Nothing was changed" is true."""
     before = snapshot(demo)
     real_link = os.link
     calls = []
 
-    def link_once(*args, **kwargs):  # the contact's file goes in; the interaction's does not
+    def link_once(*args, **kwargs):  # the interaction's file goes in; the contact's does not
         calls.append(args)
         if len(calls) > 1:
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), args[1])
@@ -215,8 +213,8 @@ def test_a_new_contact_is_taken_back_when_its_interaction_cannot_be_written(run,
 
     monkeypatch.setattr(store_module.os, "link", link_once)
     result = run("log", "call", "Newcomer", "--new")
-    assert result.exit_code == 1 and "No space left on device" in result.stderr
-    assert len(calls) == 2
+    assert result.exit_code == 1 and "No space left on device. Nothing was changed" in result.stderr
+    assert len(calls) == 2 and "/interactions/" in str(calls[0][1]) and "/contacts/" in str(calls[1][1])
     assert snapshot(demo) == before
 
 

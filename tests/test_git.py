@@ -77,7 +77,7 @@ def test_init_git_writes_gitignore_and_gitattributes(tmp_path):
     result = CliRunner().invoke(init_command(), [str(root), "--git"])
     assert result.exit_code == 0
     assert (root / ".git").is_dir()
-    assert (root / ".gitignore").read_text() == "/.cache/\n"
+    assert (root / ".gitignore").read_text() == "/.cache/\n.*.tmp\n"  # the index, interrupted writes
     attributes = (root / ".gitattributes").read_text()
     assert "*.yaml text eol=lf\n" in attributes
     assert "merge=union" not in attributes  # union merges keep both sides: broken YAML

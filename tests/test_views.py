@@ -179,29 +179,33 @@ def test_readme_everyday_session_is_true(run):
 
 # --- the table: a quick path for plain text, tabulate for the rest -------------------
 
-TABLE_CELLS = ["", "a", "Jane Doe", "  padded  ", "Acme Ltd, Jane Doe", "a very long cell of text", "…é"]
-
-
-COLOURED_CELLS = [*TABLE_CELLS, "\x1b[31mmissed\x1b[0m", "\x1b[32mcompleted\x1b[0m", " \x1b[33mopen\x1b[0m ",
-                  "a \x1b[1;4mmarked\x1b[m word from a note", "\x1b[0m", "…\x1b[2mé\x1b[0m"]
+TABLE_CELLS = ["", "a", "Jane Doe", "  padded  ", "Acme Ltd, Jane Doe", "a very long cell of text", "…é", "missed",
+               "open", "completed"]
+STATUS_COLORS = {"missed": "red", "open": "yellow", "completed": "green"}
 
 
 @pytest.mark.parametrize("seed", range(40))
 @pytest.mark.parametrize("color", [False, True])
 def test_a_plain_table_is_exactly_what_tabulate_makes(seed, color):
-    """With colour on, colour codes take no room: the quick path pads as tabulate does."""
+    """With colour on, the status column is coloured and colour codes take no room: the quick
+    path pads as tabulate does."""
     import random
 
+    import click
     from tabulate import tabulate
 
     from interact.render import View
-    from interact.render.as_table import _simple_table
+    from interact.render.as_table import _simple_table, _text_columns, render
 
     pick = random.Random(seed)
     headers = pick.sample(["id", "status", "when", "type", "with", "assignee", "about"], pick.randint(1, 7))
-    rows = [[pick.choice(COLOURED_CELLS if color else TABLE_CELLS) for _ in headers] for _ in range(pick.randint(1, 6))]
-    expected = tabulate(rows, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
-    assert _simple_table(View(records=[], headers=headers, rows=rows, color=color)) == expected
+    rows = [[pick.choice(TABLE_CELLS) for _ in headers] for _ in range(pick.randint(1, 6))]
+    shown = [[click.style(cell, fg=STATUS_COLORS[cell]) if color and header == "status" and cell in STATUS_COLORS
+              else cell for header, cell in zip(headers, row)] for row in rows]
+    expected = tabulate(shown, headers=headers, tablefmt="simple", disable_numparse=True) + "\n"
+    view = View(records=[], headers=headers, rows=rows, color=color, colors={"status": STATUS_COLORS})
+    assert _simple_table(view, _text_columns(rows, len(headers))) == expected
+    assert render(view) == expected
 
 
 def test_the_quick_table_knows_whether_tabulate_counts_wide_characters_without_importing_it():
@@ -218,27 +222,45 @@ def test_the_quick_table_knows_whether_tabulate_counts_wide_characters_without_i
     assert subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True).stdout == "False\n"
 
 
-def test_colour_codes_take_the_quick_path_only_when_colour_is_on_and_whole_in_a_cell():
+@pytest.mark.parametrize("color", [False, True])
+def test_colour_is_ours_alone_a_records_own_colour_codes_are_shown_escaped(color):
     from interact.render import View
-    from interact.render.as_table import _simple_table, render
+    from interact.render.as_table import render
 
-    coloured = [["a1", "\x1b[31mmissed\x1b[0m"]]
-    assert _simple_table(View(records=[], headers=["id", "status"], rows=coloured, color=True)) is not None
-    assert _simple_table(View(records=[], headers=["id", "status"], rows=coloured)) is None
-    # two cells' ends make no code: the first cell's escape character is made safe
-    split = View(records=[], headers=["id", "about"], rows=[["a1\x1b[3", "1mx"]], color=True)
-    assert _simple_table(split) is None
-    assert "\x1b" not in render(split)
+    rows = [["a1", "missed", "\x1b[31mred\x1b[0m note"], ["a2", "open", "a1\x1b[3"], ["a3", "\x1b[32mopen", "1mx"]]
+    text = render(View(records=[], headers=["id", "status", "about"], rows=rows, color=color,
+                       colors={"status": STATUS_COLORS}))
+    assert "\\x1b[31mred\\x1b[0m note" in text and "a1\\x1b[3" in text and "\\x1b[32mopen" in text
+    codes = text.count("\x1b")
+    assert codes == (4 if color else 0)  # 'missed' and 'open' coloured: two codes each, nothing else
 
 
-@pytest.mark.parametrize("cell", ["tab\there", "two\nlines", "\x1b[31mred\x1b[0m", "bell\x07"])
-def test_a_table_with_control_characters_or_line_breaks_goes_through_tabulate(cell):
+@pytest.mark.parametrize("cell, shown, quick", [
+    ("tab\there", "tab\there", False), ("two\nlines", "two", False), ("\x1b[31mred\x1b[0m", "\\x1b[31mred\\x1b[0m", True),
+    ("bell\x07", "bell\\x07", True), ("c1\x9bcsi\x7fdel\rcr", "c1\\x9bcsi\\x7fdel\\x0dcr", True),
+])
+def test_control_characters_are_shown_escaped_line_breaks_and_tabs_go_through_tabulate(cell, shown, quick):
+    import re
+
     from interact.render import View
-    from interact.render.as_table import _simple_table, render
+    from interact.render.as_table import _simple_table, _text_columns, render
 
-    view = View(records=[], headers=["id", "about"], rows=[["a1", cell]])
-    assert _simple_table(view) is None
-    assert "\x07" not in render(view)  # still made safe
+    rows = [["a1", cell], ["b2", "plain"]]
+    view = View(records=[], headers=["id", "about"], rows=rows)
+    assert (_simple_table(view, _text_columns(rows, 2)) is not None) == quick
+    text = render(view)
+    assert shown in text and not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", text)
+
+
+def test_a_table_of_numbers_and_separators_is_escaped_cell_by_cell():
+    from tabulate import SEPARATING_LINE
+
+    from interact.render import View
+    from interact.render.as_table import render
+
+    view = View(records=[], headers=["type", "n"], rows=[["call\x1b[2J", 3], SEPARATING_LINE, ["Total", 3]])
+    text = render(view)
+    assert "call\\x1b[2J" in text and "\x1b" not in text and "\x01" not in text and "-----" in text
 
 
 # --- the cells of an interaction table ----------------------------------------------

@@ -81,16 +81,15 @@ def interaction_view(records: list[dict], env, all_ids=None, table: bool = True)
     shown = [r["id"] for r in records]
     prefixes = shortest_prefixes(all_ids if all_ids is not None else shown, wanted=shown)
     names = Names.of(env.store)
-    now, tz, color = env.now, env.tz, env.color
-    styled = {state: click.style(state, fg=fg) for state, fg in STATUS_COLORS.items()}  # once, not once a row
+    now, tz = env.now, env.tz
     rows = []
     for record in records:
-        state = status(record, now, tz)
         rows.append([
-            prefixes.get(record["id"], record["id"]), styled[state] if color else state, when_cell(record, env),
+            prefixes.get(record["id"], record["id"]), status(record, now, tz), when_cell(record, env),
             record.get("type", ""), people_names(record, env, names), record.get("assignee", ""), summary(record),
         ])
-    return View(records=[], headers=headers, rows=rows, columns=columns, color=color)
+    return View(records=[], headers=headers, rows=rows, columns=columns, color=env.color,
+                colors={"status": STATUS_COLORS})
 
 
 def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = False) -> None:
@@ -161,15 +160,15 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
         store.config.check_type(name)
     this_day = env.now.astimezone(env.tz).date()
     ranges = []  # (first, last) days, either open; the filter is their intersection
-    if on_date:
+    if on_date is not None:  # an empty date is refused, never taken for none
         ranges.append((env.date(on_date),) * 2)
     if today:
         ranges.append((this_day, this_day))
     if week:
         ranges.append(week_bounds(this_day))
-    if from_date:
+    if from_date is not None:
         ranges.append((env.date(from_date), None))
-    if until_date:
+    if until_date is not None:
         ranges.append((None, env.date(until_date)))
     return Filter(
         status=status, assignee=assignee_from_options(env, everyone, to_user),

@@ -6,7 +6,7 @@ import click
 
 from .. import actions
 from .. import messages as msg
-from ..cli import pass_env, stacked, user_errors
+from ..cli import pass_env, say, stacked, user_errors
 from ..people import parse_pairs
 from ..render import FORMATS
 from .team import commit_option
@@ -65,7 +65,7 @@ def _report_new(env, record, contact, event):
     from .writing import run_hooks
 
     if contact is not None:
-        click.echo(msg.created_contact(contact), err=True)
+        say(msg.created_contact(contact))
     click.echo(record["id"])
     run_hooks(env, record, event)
 
@@ -96,7 +96,7 @@ def log(env, type_, words, when, outcome, **options):
       interact log note --personal Remember to book the venue
     """
     draft = _draft(env, type_, words, what="note", **options)
-    draft.when = env.when(when) if when else None
+    draft.when = env.when(when) if when is not None else None
     draft.outcome = outcome
     record, created = actions.log(env.store, env.now, env.user, draft)
     _report_new(env, record, created, "on_log")
@@ -127,8 +127,8 @@ def assign(env, type_, words, assignee, when, due, notify, **options):
       id=$(interact assign call raj --when "tomorrow 9am")
     """
     draft = _draft(env, type_, words, what="instructions", **options)
-    draft.when = env.when(when) if when else None
-    draft.due = env.date(due).isoformat() if due else None
+    draft.when = env.when(when) if when is not None else None
+    draft.due = env.date(due).isoformat() if due is not None else None
     draft.assignee = assignee
     draft.notify = notify
     record, created = actions.assign(env.store, env.now, env.user, draft)
@@ -161,8 +161,8 @@ def complete(env, id_, outcome, note, next_action, type_, when, ratings, sets, f
     """
     record, follow = actions.complete(
         env.store, env.now, env.user, id_, outcome=outcome, note=note, next_action=next_action, type=type_,
-        when=env.when(when) if when else None, ratings=parse_pairs(ratings, "--rating"),
-        sets=parse_pairs(sets, "--set"), follow_up=env.when(follow_up) if follow_up else None,
+        when=env.when(when) if when is not None else None, ratings=parse_pairs(ratings, "--rating"),
+        sets=parse_pairs(sets, "--set"), follow_up=env.when(follow_up) if follow_up is not None else None,
         follow_up_type=follow_up_type, follow_up_to=follow_up_to,
     )
     click.echo(msg.completed(record), err=True)
@@ -210,7 +210,8 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
     changed = {name for name, value in given.items() if value is not None}
     draft = actions.Draft(
         type=type_, note=note, instructions=instructions, assignee=assignee, purpose=purpose, category=category,
-        when=env.when(when) if when else None, due=env.date(due).isoformat() if due else None,
+        when=env.when(when) if when is not None else None,
+        due=env.date(due).isoformat() if due is not None else None,
         duration=parse_duration(duration) if duration is not None else None,
         with_refs=list(with_refs), account_refs=list(account_refs), ratings=parse_pairs(ratings, "--rating"),
         tags=list(tags), relates=list(relates), sets=parse_pairs(sets, "--set"),
@@ -257,7 +258,9 @@ def delete(env, id_, yes):
     record = env.store.find_interaction(id_)
     if not yes:
         label = " ".join(part for part in (record.get("type"), people_names(record, env), summary(record)) if part)
-        click.confirm(msg.confirm_delete(record, label, len(attachments(env.store, record["id"]))),
+        from ..text import printable
+
+        click.confirm(printable(msg.confirm_delete(record, label, len(attachments(env.store, record["id"])))),
                       abort=True, err=True)
     removed = actions.delete(env.store, record)
     click.echo(msg.deleted(record, len(removed)), err=True)

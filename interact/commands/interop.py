@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import messages as msg
-from ..cli import pass_env, user_errors
+from ..cli import pass_env, say, user_errors
 from ..crm import PRESETS
 from ..dates import DATE_ORDERS
 from .common import emit, filter_from_options, filter_options, import_flags, interaction_view
@@ -93,13 +93,21 @@ def import_(env, file, fmt, preset, maps, date_order, assignee, default_assignee
     from .. import interop
     from ..crm import Reading, column_mapping
     from ..people import parse_pairs
+    from ..text import printable
 
     name = "stdin" if str(file) == "-" else str(file)
     fmt = fmt or {".csv": "csv", ".json": "json"}.get(file.suffix.lower())
     if fmt is None:
         raise msg.import_format_unknown(name)
-    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
-    table = interop.read_rows(data, fmt, name)
+    if str(file) == "-":
+        data = interop.read_input(sys.stdin.buffer, name)
+    else:
+        with open(file, "rb") as source:
+            data = interop.read_input(source, name)
+    try:
+        table = interop.read_rows(data, fmt, name)
+    except MemoryError:
+        raise msg.import_unreadable(name, "it does not fit in memory: import it in parts") from None
     store = env.store
     for user in (assignee, default_assignee):
         if user:
@@ -119,14 +127,14 @@ def import_(env, file, fmt, preset, maps, date_order, assignee, default_assignee
     if plan.new_people and not create_missing:
         raise msg.import_missing_people(plan.new_people)
     for where, why in plan.bad:
-        click.echo(msg.import_skipped_row(where, why), err=True)
+        say(msg.import_skipped_row(where, why))
     for where, rid in plan.different:
-        click.echo(msg.import_kept_different(where, rid), err=True)
+        say(msg.import_kept_different(where, rid))
     written = plan.added if dry_run else interop.apply(store, plan)
     for new in plan.new_people:
-        click.echo(msg.import_created_person(new, dry_run), err=True)
+        say(msg.import_created_person(new, dry_run))
     for record in written:
-        click.echo(record["id"])
+        click.echo(printable(record["id"]))
     click.echo(msg.import_summary(len(written), len(plan.same), len(plan.different), dry_run), err=True)
 
 

@@ -120,23 +120,27 @@ def _assigned_to(env, assignee: str | None) -> list:
 
 
 def _day_text(env, day, assignee) -> str:
+    from dataclasses import replace
+
     from tabulate import tabulate
 
     from ..model import shortest_prefixes
+    from ..render.as_table import shown_rows
+    from ..text import printable
     from .common import interaction_view, local_time, people_names, summary
 
     ids = env.store.interaction_ids()
-    lines = [f"{day.day.strftime('%A %d %B %Y')}, {assignee or 'everyone'}", ""]
+    lines = [printable(f"{day.day.strftime('%A %d %B %Y')}, {assignee or 'everyone'}"), ""]
     for title, records in (("Today", day.today), ("Missed earlier", day.missed)):
         if not records:
             lines += [f"{title}: none", ""]
             continue
         view = interaction_view(records, env, ids)
-        rows = view.rows
         if assignee is not None:  # the assignee column would say the same on every line
             column = view.headers.index("assignee")
-            rows = [row[:column] + row[column + 1:] for row in rows]
-        table = tabulate(rows, tablefmt="plain", disable_numparse=True)
+            view = replace(view, headers=view.headers[:column] + view.headers[column + 1:],
+                           rows=[row[:column] + row[column + 1:] for row in view.rows])
+        table = tabulate(shown_rows(view), tablefmt="plain", disable_numparse=True)
         lines += [f"{title} ({len(records)})", *("  " + line for line in table.splitlines()), ""]
     upcoming = day.next
     if upcoming is None:
@@ -144,9 +148,9 @@ def _day_text(env, day, assignee) -> str:
     else:
         with_whom = people_names(upcoming, env)
         about = summary(upcoming)
-        lines.append(f"Next: {local_time(upcoming['when'], env)} {upcoming['type']}"
-                     + (f" with {with_whom}" if with_whom else "") + (f": {about}" if about else "")
-                     + f" ({shortest_prefixes(ids, wanted=[upcoming['id']])[upcoming['id']]})")
+        lines.append(printable(f"Next: {local_time(upcoming['when'], env)} {upcoming['type']}"
+                               + (f" with {with_whom}" if with_whom else "") + (f": {about}" if about else "")
+                               + f" ({shortest_prefixes(ids, wanted=[upcoming['id']])[upcoming['id']]})"))
     return "\n".join(lines) + "\n"
 
 
@@ -195,9 +199,12 @@ def _month_grid(env, year: int, month: int, marks: dict, assignee) -> str:
     import calendar as cal
     from datetime import date
 
+    from ..text import printable
+
     today = env.now.astimezone(env.tz).date()
     width = 5
-    lines = [f"{date(year, month, 1).strftime('%B %Y')}, {assignee or 'everyone'}".center(7 * width).rstrip(),
+    title = printable(f"{date(year, month, 1).strftime('%B %Y')}, {assignee or 'everyone'}")
+    lines = [title.center(7 * width).rstrip(),
              "".join(name.rjust(width - 1) + " " for name in ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")).rstrip()]
     for week in cal.Calendar(firstweekday=0).monthdatescalendar(year, month):
         cells = []

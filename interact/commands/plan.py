@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import messages as msg
-from ..cli import pass_env, user_errors
+from ..cli import pass_env, say, user_errors
 from ..query import Names
 from .common import emit, format_option, interaction_view, people_names
 from .team import commit_option
@@ -56,7 +56,7 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
     from ..dates import parse_duration, parse_time
 
     request = planner.Request(
-        kind=kind, day=env.date(day or "tomorrow"), assignee=assignee or env.user, start=parse_time(start),
+        kind=kind, day=env.date("tomorrow" if day is None else day), assignee=assignee or env.user, start=parse_time(start),
         count=count, duration=parse_duration(duration), gap=parse_duration(gap), type=type_, note=note,
         category=category, exclude_within=parse_duration(within) if within is not None else None, town=town,
         postcode=postcode, min_value=min_value, max_value=max_value, opportunities=not no_opportunities,
@@ -72,7 +72,7 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
 def _report(plan, created, dry_run) -> None:
     request = plan.request
     if plan.no_contact:
-        click.echo(msg.accounts_without_contact(plan.no_contact), err=True)
+        say(msg.accounts_without_contact(plan.no_contact))
     if created:
         click.echo(msg.planned(len(created), request.type, request.assignee, request.day, request.kind, dry_run,
                                plan.in_batch), err=True)
@@ -105,13 +105,13 @@ def digest(env, user, since):
     """
     from ..dates import start_of_day
     from ..digest import digest as summarise
-    from ..render.as_table import plain_text
+    from ..text import printable
 
     user = env.store.config.check_user(user) if user else env.user
     found = summarise(env.store.interactions(), user, env.now, env.tz,
-                      since=start_of_day(env.date(since), env.tz) if since else None)
+                      since=start_of_day(env.date(since), env.tz) if since is not None else None)
     # plain text for mail: control characters from the records must not reach a terminal
-    click.echo(plain_text(_digest_text(found, env, env.store.interaction_ids())), nl=False)
+    click.echo(printable(_digest_text(found, env, env.store.interaction_ids())), nl=False)
 
 
 def _digest_text(found, env, all_ids) -> str:

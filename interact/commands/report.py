@@ -51,10 +51,14 @@ def _bar_mark() -> tuple[str, str]:
 def _chart(report) -> str:
     from ..report import chart_bars, chart_caption, chart_lines
 
+    from ..text import printable
+
     mark, ellipsis = _bar_mark()
     width = shutil.get_terminal_size((80, 24)).columns
-    lines = chart_lines(chart_bars(report), width, mark, ellipsis)
-    return "\n".join([chart_caption(report), *lines]) + "\n"
+    # labels escaped before they are fitted to the width, so that escapes are counted too
+    bars = [(printable(label), number) for label, number in chart_bars(report)]
+    lines = chart_lines(bars, width, mark, ellipsis)
+    return "\n".join([printable(chart_caption(report)), *lines]) + "\n"
 
 
 def _write_html(path: str, text: str) -> None:

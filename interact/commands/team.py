@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from .. import messages as msg
-from ..cli import Env, pass_env, user_errors
+from ..cli import Env, pass_env, say, user_errors
 
 
 @click.command()
@@ -85,7 +85,7 @@ def _commit_written(env, command: str, batch: bool, about: str | None) -> None:
     with store.lock():
         sha = gitops.commit(store.root, store.written, subject)
     if sha:
-        click.echo(msg.committed(sha, subject), err=True)
+        say(msg.committed(sha, subject))
 
 
 def _subject(store) -> str:
@@ -96,7 +96,11 @@ def _subject(store) -> str:
     def kind_of(path: Path) -> str:
         return path.relative_to(store.root).parts[0]
 
-    paths = sorted(store.written, key=lambda p: kind_of(p) != "interactions")  # interactions first
+    from ..actions import follow_up_id
+
+    # interactions first, and of those not the follow-up `complete` wrote before the one it follows
+    follow_ups = {follow_up_id(path.stem) for path in store.written}
+    paths = sorted(store.written, key=lambda p: (kind_of(p) != "interactions", p.stem in follow_ups))
     first = paths[0]
     if kind_of(first) == "attachments":  # attachments/<id>/<name>
         return f"{first.name} to {first.parent.name}"

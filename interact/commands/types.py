@@ -6,7 +6,7 @@ import click
 
 from .. import messages as msg
 from .. import types_config
-from ..cli import pass_env, user_errors
+from ..cli import pass_env, say, user_errors
 from .team import commit_option
 
 
@@ -25,8 +25,10 @@ def types(env, ctx):
       interact types move visit 1
     """
     if ctx.invoked_subcommand is None:
+        from ..text import printable
+
         for name in env.store.config.types:
-            click.echo(name)
+            click.echo(printable(name))
 
 
 @types.command("add")
@@ -41,7 +43,7 @@ def types_add(env, name):
     Example:
       interact types add site-visit
     """
-    click.echo(msg.type_added(name, types_config.add(env.store, name)), err=True)
+    say(msg.type_added(name, types_config.add(env.store, name)))
 
 
 @types.command("rename")
@@ -60,7 +62,7 @@ def types_rename(env, old, new):
       interact types rename chat instant-message
     """
     count = types_config.rename(env.store, old, new)
-    click.echo(msg.type_renamed(old, new, count), err=True)
+    say(msg.type_renamed(old, new, count))
 
 
 @types.command("move")
@@ -76,4 +78,4 @@ def types_move(env, name, position):
     Example:
       interact types move visit 1
     """
-    click.echo(msg.type_moved(name, types_config.move(env.store, name, position)), err=True)
+    say(msg.type_moved(name, types_config.move(env.store, name, position)))

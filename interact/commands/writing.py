@@ -16,9 +16,12 @@ def read_text(words, edit: bool, what: str = "note") -> str | None:
 
     text = " ".join(words).strip()
     if text == "-":
-        text = sys.stdin.read().strip()
+        text = _stdin_text().strip()
     if edit:
-        edited = click.edit(text + "\n" if text else f"\n# Write the {what}; lines starting with # are ignored.\n")
+        try:
+            edited = click.edit(text + "\n" if text else f"\n# Write the {what}; lines starting with # are ignored.\n")
+        except UnicodeDecodeError as error:
+            raise msg.input_not_utf8(f"the {what} from the editor", error.object, error) from None
         if edited is None:
             raise msg.empty_note()
         text = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
@@ -27,14 +30,28 @@ def read_text(words, edit: bool, what: str = "note") -> str | None:
     return text or None
 
 
+def _stdin_text() -> str:
+    """All of stdin as text; bytes that are not UTF-8 are a user error (never guessed at)."""
+    from .. import messages as msg
+
+    data = sys.stdin.buffer.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise msg.input_not_utf8("stdin", data, error) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads line ends
+
+
 def run_hooks(env, record: dict, *events: str) -> None:
     """Run the user's own hooks for `events` (never the store's); their output goes to stderr."""
     from ..hooks import config_path, fire, load_hooks
 
-    hooks, warnings = load_hooks(config_path(env.environ))
+    hooks, _, warnings = load_hooks(config_path(env.environ))
     if not warnings and not any(event in hooks for event in events):
         return  # the usual case: no hooks, and no status worked out for them
     from ..query import status
 
+    from ..cli import say
+
     for line in fire(events, {**record, "status": status(record, env.now, env.tz)}, env.store.root, env.environ):
-        click.echo(line, err=True)
+        say(line)

@@ -19,7 +19,8 @@ class View:
     rows: list[list] = field(default_factory=list)
     one: bool = False                   # a single record (show): json gives an object
     columns: list[str] | None = None    # csv column order; default: keys as they come
-    color: bool = False
+    color: bool = False                 # on a terminal: colour the columns named in `colors`
+    colors: dict[str, dict[str, str]] = field(default_factory=dict)  # header -> {cell text: colour}
     names: object = None                # query.Names, for formats that name people (ics)
     colalign: tuple[str, ...] | None = None  # table column alignment; default: all left
 

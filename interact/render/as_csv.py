@@ -1,8 +1,14 @@
-"""CSV with a header row; lists are joined with '; ', mappings written as JSON."""
+"""CSV with a header row; lists are joined with '; ', mappings written as JSON.
+
+CSV has no escape of its own for control characters: they are written as text.printable
+shows them (ESC as the four characters `\\x1b`), so that no cell drives a terminal.
+"""
 
 import csv
 import io
 import json
+
+from ..text import printable
 
 
 def cell(value) -> str:
@@ -27,4 +33,4 @@ def render(view) -> str:
     for record in view.records:
         # most values are text, written as they are without a call
         writer.writerow([value if type(value) is str else cell(value) for value in map(record.get, columns)])
-    return out.getvalue()
+    return printable(out.getvalue())

@@ -8,12 +8,12 @@ else `when`, else `due`), never from the clock, and the UID from its id. Times a
 in UTC, so no VTIMEZONE is needed. Control characters never reach the file.
 """
 
-import re
 from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 
 from ..dates import parse_iso
+from ..text import printable
 from ..query import Names
 
 PRODID = "-//interact//interact//EN"
@@ -21,14 +21,12 @@ PRODID = "-//interact//interact//EN"
 EVENT_STATUS = {"completed": "CONFIRMED", "open": "TENTATIVE", "missed": "TENTATIVE"}
 OUTSTANDING = ("open", "missed")
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # DTSTAMP of a record with no date at all
-# C0 but tab and newline, DEL, C1: no calendar reads them (and RFC 5545 forbids them in TEXT)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def plain(text) -> str:
-    """Text fit for a TEXT value: line breaks as \\n, control characters shown escaped (\\x1b)."""
-    text = str(text).replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub(lambda match: f"\\x{ord(match[0]):02x}", text)
+    """Text fit for a TEXT value: line breaks as \\n, control characters shown escaped (\\x1b):
+    no calendar reads them, and RFC 5545 forbids them in TEXT."""
+    return printable(str(text).replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def summary(record: dict, names: Names) -> str:

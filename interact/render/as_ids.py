@@ -1,5 +1,7 @@
 """Full ids, one a line, for scripts."""
 
+from ..text import printable
+
 
 def render(view) -> str:
-    return "".join(f"{record['id']}\n" for record in view.records)
+    return printable("".join(f"{record['id']}\n" for record in view.records))

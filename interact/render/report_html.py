@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from html import escape
 
+from ..text import printable
+
 import unicodedata
 
 from ..report import TOTAL, Report, chart_bars, chart_caption, monday_text
@@ -53,7 +55,8 @@ p.empty { color: #57606a; font-style: italic; }
 
 
 def _e(text) -> str:
-    return escape(str(text), quote=True)
+    """User text as HTML: markup escaped, control characters shown (`\\x1b`), never passed on."""
+    return escape(printable(str(text)), quote=True)
 
 
 def grouping_title(fields) -> str:
