@@ -43,6 +43,9 @@ COMMANDS = {
     "check": "team:check",
     "generate": "plan:generate",
     "digest": "plan:digest",
+    "merge-file": "sharing:merge_file",
+    "git-setup": "sharing:git_setup",
+    "sync": "sharing:sync",
 }
 # the commands that read the interactions (and people): the index starts looking for changes
 # to the files before their modules are imported (Store.read_ahead)

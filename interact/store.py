@@ -17,11 +17,13 @@ from .model import (
 CONFIG_NAME = "interact.yaml"
 LOCAL_DIR = ".cache"  # lock file and derived data: never committed
 KIND_DIRS = {"contact": "contacts", "account": "accounts", "interaction": "interactions"}
-# Records are text merged line by line by git's ordinary merge. Never merge=union: it keeps
-# both sides of a conflict without markers and silently leaves a wrong or invalid record.
+# Records merge field by field through `interact merge-file`, in clones that registered it
+# (`interact git-setup`); elsewhere git's line merge. Never merge=union: it keeps both sides
+# of a conflict without markers and silently leaves a wrong or invalid record.
 GITATTRIBUTES = """\
-# interact records: UTF-8 text, LF line endings on every platform, git's normal text merge
+# interact records: UTF-8 text, LF line endings on every platform, merged by `interact merge-file`
 *.yaml text eol=lf
+*.yaml merge=interact
 """
 KIND_DEPTHS = {"contact": 0, "account": 0, "interaction": 2}  # folders between KIND_DIRS and the files
 
