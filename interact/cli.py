@@ -230,6 +230,12 @@ def stacked(*decorators):
     return decorate
 
 
+def quiet_option(when: str):
+    """-q/--quiet (generate, digest, check): nothing at all on stdout or stderr `when` there is
+    nothing to report, so that cron mails only what matters."""
+    return click.option("-q", "--quiet", is_flag=True, help=f"Print nothing {when}; the usual output otherwise.")
+
+
 @click.group(cls=LazyGroup, lazy=COMMANDS, package="interact.commands",
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--dir", "dir_option", metavar="PATH", help="The store to use (default: $INTERACT_DIR, then the "

@@ -203,3 +203,24 @@ def test_sync_without_an_upstream_says_how_to_set_one(tmp_path, monkeypatch):
     assert result.stderr.splitlines()[-1] == ("Error: branch 'main' has no upstream to pull from and push to: "
                                               "set it once with `git push -u origin main`.")
     assert subjects(store) == ["sync: 3 changes"]  # what it could do, it did: the store is committed
+
+
+# --- quiet for cron -----------------------------------------------------------------------
+
+def test_quiet_generate_digest_and_check_print_nothing_when_there_is_nothing_to_report(run, run_empty):
+    evening = {"INTERACT_NOW": "2026-11-25T18:30"}
+    plan = ("generate", "--for", "prospects", "--count", "2", "--quiet")
+    first = run(*plan, env=evening)
+    assert first.exit_code == 0 and first.stderr.startswith("planned 2 calls") and first.stdout
+    again = run(*plan, env=evening)
+    assert (again.exit_code, again.stdout, again.stderr) == (0, "", "")
+    assert run(*plan[:-1], env=evening).stderr.startswith("nothing to add")  # without -q it says so
+    for runner, expect_digest in ((run, True), (run_empty, False)):
+        digest = runner("digest", "-q")
+        assert digest.exit_code == 0 and digest.stderr == ""
+        assert digest.stdout.startswith("Digest for alice") if expect_digest else digest.stdout == ""
+    assert run_empty("digest").stdout.startswith("Nothing outstanding")
+    check = run("check", "-q")
+    assert (check.exit_code, check.stdout, check.stderr) == (0, "", "")
+    (run.store / "notes.txt").write_text("stray\n")
+    assert run("check", "-q").exit_code == 1 and "notes.txt" in run("check", "-q").stdout
