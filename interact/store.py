@@ -109,6 +109,30 @@ def _write_through_temp(path: Path, data: bytes, exclusive: bool) -> None:
     _fsync_dir(path.parent)
 
 
+def atomic_write_all(files: dict[Path, bytes]) -> None:
+    """atomic_write for many files at once (a merge of 1,000 records): each goes to a temporary
+    file beside it and is renamed into place, but one sync of the disks, before the renames,
+    stands for a fsync a file (on a busy disk 1,000 of those take seconds)."""
+    renames = []
+    try:
+        for path, data in files.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            renames.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                os.fchmod(handle.fileno(), _FILE_MODE)
+        os.sync()
+        for tmp, path in renames:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in renames:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)  # those not renamed yet
+        raise
+    for folder in {path.parent for path in files}:
+        _fsync_dir(folder)
+
+
 def _fsync_dir(folder: Path) -> None:
     with contextlib.suppress(OSError):
         fd = os.open(folder, os.O_RDONLY)

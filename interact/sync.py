@@ -18,9 +18,9 @@ from pathlib import Path
 
 from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
-from .gitops import commit, git, inside_work_tree, said
+from .gitops import commit, git, said
 from .merge_file import kind_of_path, merge_texts
-from .store import CONFIG_NAME, KIND_DIRS, atomic_write
+from .store import CONFIG_NAME, KIND_DIRS, atomic_write_all
 
 PUSH_TRIES = 3
 STORE_ENTRIES = (CONFIG_NAME, ".gitignore", ".gitattributes", *KIND_DIRS.values(), ATTACHMENTS)
@@ -35,6 +35,7 @@ class Clone:
     remote: str = ""
     branch: str = ""  # the upstream branch's ref, refs/heads/...
     upstream: str = ""  # how to name it to people: origin/main
+    merging: bool = False  # a merge is under way (MERGE_HEAD)
 
     def store_path(self, path: str) -> str:
         """A path from the work tree's root, as people in the store's folder name it."""
@@ -67,17 +68,18 @@ def sync(store_root: Path, *, push: bool, clock: float, say) -> None:
 
 
 def _open(store_root: Path) -> Clone:
-    if not inside_work_tree(store_root):
+    found = git(store_root, "rev-parse", "--show-toplevel", "--show-prefix", "--git-path", "MERGE_HEAD", check=False)
+    if found.returncode != 0:  # not in a git work tree (or git cannot run there)
         raise msg.not_in_work_tree("sync", store_root)
-    top = git(store_root, "rev-parse", "--show-toplevel", failed=msg.git_failed).stdout.strip()
-    prefix = git(store_root, "rev-parse", "--show-prefix", failed=msg.git_failed).stdout.strip()
-    return Clone(store_root, Path(top), prefix)
+    top, prefix, merge_head = found.stdout.split("\n")[:3]
+    clone = Clone(store_root, Path(top), prefix)
+    clone.merging = (store_root / merge_head).exists()  # relative to where git ran, unless absolute
+    return clone
 
 
 def _refuse_unfinished_merge(clone: Clone) -> None:
     unmerged = _unmerged(clone)
-    merging = git(clone.top, "rev-parse", "-q", "--verify", "MERGE_HEAD", check=False).returncode == 0
-    if unmerged or merging:
+    if unmerged or clone.merging:
         raise msg.merge_in_progress([clone.store_path(path) for path in unmerged])
 
 
@@ -98,8 +100,9 @@ def _find_upstream(clone: Clone) -> None:
     branch = git(clone.top, "symbolic-ref", "-q", "--short", "HEAD", check=False).stdout.strip()
     if not branch:
         raise msg.not_on_a_branch()
-    remote = git(clone.top, "config", "--get", f"branch.{branch}.remote", check=False).stdout.strip()
-    merge = git(clone.top, "config", "--get", f"branch.{branch}.merge", check=False).stdout.strip()
+    settings = git(clone.top, "config", "-z", "--get-regexp", r"^branch\.", check=False).stdout
+    found = dict(entry.split("\n", 1) for entry in settings.split("\0") if "\n" in entry)
+    remote, merge = found.get(f"branch.{branch}.remote"), found.get(f"branch.{branch}.merge")
     if not (remote and merge):
         raise msg.no_upstream(branch)
     clone.remote, clone.branch = remote, merge
@@ -153,15 +156,16 @@ def _merge_unmerged(clone: Clone, unmerged: dict) -> tuple[list[str], list[str]]
                        and (attributes.get(path) == "interact" or kind_of_path(path) is not None)}
     blobs = _read_blobs(clone, [blob for stages in ours_and_theirs.values() for _, blob in stages.values()])
     merged, left = [], [path for path in unmerged if path not in ours_and_theirs]
+    results = {}
     for path, stages in ours_and_theirs.items():
         base = blobs[stages[1][1]] if 1 in stages else b""
         result = merge_texts(base, blobs[stages[2][1]], blobs[stages[3][1]], path)
-        target = clone.top / path
-        if target.is_symlink():
+        if (clone.top / path).is_symlink():  # git put a link there meanwhile: never written through
             left.append(path)
             continue
-        atomic_write(target, result.text)
+        results[clone.top / path] = result.text
         (merged if result.clean else left).append(path)
+    atomic_write_all(results)
     return merged, sorted(left)
 
 

@@ -11,7 +11,7 @@ import pytest
 from interact.model import dump, load
 from interact.store import init_store
 
-from conftest import Run
+from conftest import REPO, Run
 from gitteam import INTERACT, built_team, conflict_sides, git, isolate_git, team  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
@@ -42,6 +42,12 @@ def test_sync_and_git_setup_outside_a_git_work_tree_are_one_line_and_exit_1(tmp_
         assert result.stderr.startswith(f"Error: `interact {command}` works in a git clone, and ")
 
 
+def readme_block(section: str, start: str) -> str:
+    """The text of the README's first code block in `section` that begins with `start`."""
+    text = (REPO / "README.md").read_text().split(section, 1)[1]
+    return text.split("```\n" + start, 1)[1].split("```", 1)[0]
+
+
 def test_git_setup_registers_this_script_and_completes_an_older_stores_gitattributes(tmp_path, monkeypatch):
     isolate_git(monkeypatch, tmp_path)
     store = init_store(tmp_path / "log")
@@ -55,6 +61,8 @@ def test_git_setup_registers_this_script_and_completes_an_older_stores_gitattrib
     assert (store / ".gitattributes").read_text() == "*.yaml text eol=lf\n*.yaml merge=interact\n"
     assert git(store, "check-attr", "merge", "--", "contacts/x.yaml").stdout == "contacts/x.yaml: merge: interact\n"
     assert "added `*.yaml merge=interact`" in result.stderr
+    shown = readme_block("### Records merge field by field", "$ interact git-setup\n")
+    assert shown.replace("/home/alice/.local/bin/interact", str(INTERACT)) == result.stderr.splitlines()[0] + "\n"
     again = interact(store, "git-setup")
     assert again.returncode == 0 and "already registered" in again.stderr and ".gitattributes" not in again.stderr
     assert (store / ".gitattributes").read_text().count("merge=interact") == 1
@@ -167,6 +175,11 @@ def test_a_conflict_stops_sync_naming_the_files_and_what_to_do(team):
     assert "could not be merged" in result.stderr and "`git add` and `git commit`" in result.stderr
     assert f"  {path}" in result.stderr.splitlines()
     assert remote_head(team) == before
+    # as the README shows it (its record id and commit are another's)
+    shown = readme_block("### `interact sync`", "$ interact sync\n").splitlines()
+    said = result.stderr.splitlines()
+    assert said[0].startswith("committed ") and said[0].endswith(": sync: 1 change") and shown[0].endswith(said[0][17:])
+    assert said[1:] == [shown[1], shown[2].replace("c10986xwh9", team.rid)]
     # until it is finished, sync says so rather than starting again
     again = interact(alice.path, "sync")
     assert again.returncode == 1 and "a merge is not finished" in again.stderr
@@ -224,3 +237,16 @@ def test_quiet_generate_digest_and_check_print_nothing_when_there_is_nothing_to_
     assert (check.exit_code, check.stdout, check.stderr) == (0, "", "")
     (run.store / "notes.txt").write_text("stray\n")
     assert run("check", "-q").exit_code == 1 and "notes.txt" in run("check", "-q").stdout
+
+
+def test_atomic_write_all_replaces_every_file_and_leaves_no_temporary_one(tmp_path):
+    from interact.store import atomic_write_all
+
+    files = {tmp_path / f"{n}.yaml": f"new {n}\n".encode() for n in range(5)}
+    for path in list(files)[:3]:
+        path.write_text("old\n")
+    atomic_write_all(files)
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == {p.name: data for p, data in files.items()}
+    with pytest.raises(FileNotFoundError):
+        atomic_write_all({tmp_path / "a.yaml": b"a\n", tmp_path / "missing" / "b.yaml": b"b\n"})
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files)  # nothing half done
