@@ -54,7 +54,7 @@ def merge_texts(base: bytes, ours: bytes, theirs: bytes, path: str | None = None
     %P) says what the file is; without it, OURS' fields do."""
     try:
         versions = (load(base) if base.strip() else {}), load(ours), load(theirs)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to be one of ours
         return line_merge(base, ours, theirs)
     kind = kind_of_path(path) if path is not None else _kind_of_fields(versions[1])
     if kind is None:

@@ -13,6 +13,7 @@ changed the same 1,000 records merge in a second or two instead of 1,000 starts 
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,13 +43,16 @@ class Clone:
         return path[len(self.prefix):] if path.startswith(self.prefix) else f"{'../' * self.prefix.count('/')}{path}"
 
 
-def sync(store_root: Path, *, push: bool, clock: float, say) -> None:
-    """Commit, pull, check, push; `say(line)` tells each step that did something."""
+def sync(store_root: Path, *, push: bool, clock: float, say, lock=contextlib.nullcontext) -> None:
+    """Commit, pull, check, push; `say(line)` tells each step that did something. `lock()` (the
+    store's lock) is held while the work tree changes, so that no command's read-modify-write
+    of a record straddles the merge and puts back what it did not see."""
     clone = _open(Path(store_root))
     _refuse_unfinished_merge(clone)
-    _commit_changes(clone, say)
-    _find_upstream(clone)
-    _pull(clone, say)
+    with lock():
+        _commit_changes(clone, say)
+        _find_upstream(clone)
+        _pull(clone, say)
     if not push:
         return
     for attempt in range(1, PUSH_TRIES + 1):
@@ -64,7 +68,8 @@ def sync(store_root: Path, *, push: bool, clock: float, say) -> None:
         if attempt == PUSH_TRIES:
             raise msg.push_gave_up(clone.upstream, PUSH_TRIES)
         say(msg.sync_retry(clone.upstream, attempt + 1, PUSH_TRIES))
-        _pull(clone, say)
+        with lock():
+            _pull(clone, say)
 
 
 def _open(store_root: Path) -> Clone:

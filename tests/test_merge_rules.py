@@ -248,6 +248,14 @@ def test_a_side_that_does_not_parse_falls_back_to_gits_line_merge(tmp_path):
     assert "<<<<<<< ours\ntype: [call\n=======\ntype: visit\n>>>>>>> theirs\n" in text
 
 
+def test_a_side_nested_too_deep_is_merged_line_by_line_without_a_traceback(tmp_path):
+    deep = "id: jane-doe\nname: " + "[" * 5000 + "]" * 5000 + "\n"
+    code, text, stderr = drive(tmp_path, "id: jane-doe\nname: Jane\n", deep, "id: jane-doe\nname: J\n",
+                               "contacts/jane-doe.yaml")
+    assert code == 1 and "Traceback" not in stderr and "merged line by line" in stderr
+    assert text.startswith("id: jane-doe\n<<<<<<< ours\n")
+
+
 def test_files_outside_the_stores_layout_are_merged_line_by_line(tmp_path):
     base = "jobs:\n  test:\n    runs-on: ubuntu\n"
     code, text, _ = drive(tmp_path, base, base + "  lint: {}\n", "on: push\n" + base, ".github/workflows/ci.yaml")

@@ -250,3 +250,24 @@ def test_atomic_write_all_replaces_every_file_and_leaves_no_temporary_one(tmp_pa
     with pytest.raises(FileNotFoundError):
         atomic_write_all({tmp_path / "a.yaml": b"a\n", tmp_path / "missing" / "b.yaml": b"b\n"})
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in files)  # nothing half done
+
+
+def test_sync_changes_the_work_tree_only_under_the_stores_lock(team):
+    """A command's read-modify-write of a record holds the store's lock: sync waits for it
+    before it commits and merges, so neither puts back a record the other had not seen."""
+    import fcntl
+
+    alice = team.members[0]
+    alice("comment", team.rid, "From alice")
+    with open(alice.path / ".cache" / "lock", "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        waiting = subprocess.Popen([str(INTERACT), "sync"], cwd=alice.path, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        try:
+            with pytest.raises(subprocess.TimeoutExpired):
+                waiting.wait(timeout=1)
+            assert git(alice.path, "status", "--porcelain").stdout  # not committed while we hold it
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+    _, stderr = waiting.communicate(timeout=120)
+    assert waiting.returncode == 0 and stderr.endswith("pushed to origin/main\n")

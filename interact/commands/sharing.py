@@ -109,4 +109,5 @@ def sync(env, no_push):
 
     from ..sync import sync as share
 
-    share(env.root, push=not no_push, clock=time.time(), say=lambda line: click.echo(line, err=True))
+    share(env.root, push=not no_push, clock=time.time(), say=lambda line: click.echo(line, err=True),
+          lock=env.store.lock)
