@@ -88,7 +88,7 @@ class Member:
 
     def listing(self, *options) -> list:
         args = ["list", "--everyone", "--status", "all", "--format", "json", *options]
-        cached, uncached = self.run.ok(*args).stdout, self.run.ok("--no-cache", *args[0:0], *args).stdout
+        cached, uncached = self.run.ok(*args).stdout, self.run.ok("--no-cache", *args).stdout
         assert cached == uncached
         return json.loads(cached)
 
