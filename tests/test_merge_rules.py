@@ -297,7 +297,8 @@ def test_configuration_lists_merge_as_ordered_sets_and_comments_stay(tmp_path):
                                                                    "ratings: [interest]")
     theirs = (base.replace("chat, note]", "chat, note, letter]").replace("admissions, volunteering]",
                                                                          "admissions, volunteering, funding]")
-              .replace("users: [alice, bob, carol]", "users: [alice, bob, carol, dan]"))
+              .replace("users: [alice, bob, carol]", "users: [alice, bob, carol, dan]")
+              .replace("purposes: [renewal, follow-up, enquiry]", "purposes: [renewal, enquiry]"))
     code, text, _ = drive(tmp_path, base, ours, theirs, "interact.yaml")
     assert code == 0
     result = load(text)
@@ -305,6 +306,7 @@ def test_configuration_lists_merge_as_ordered_sets_and_comments_stay(tmp_path):
     assert result["categories"] == ["sales", "admissions", "volunteering", "funding"]
     assert result["users"] == ["alice", "bob", "carol", "dan"]
     assert result["ratings"] == ["interest"]
+    assert result["purposes"] == ["renewal", "enquiry"]
     assert "types: [call, visit, email, meeting, chat, note, fax, letter]   # ordered; add your own\n" in text
     assert text.startswith("# interact store configuration.")
 
