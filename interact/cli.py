@@ -43,6 +43,9 @@ COMMANDS = {
     "check": "team:check",
     "generate": "plan:generate",
     "digest": "plan:digest",
+    "merge-file": "sharing:merge_file",
+    "git-setup": "sharing:git_setup",
+    "sync": "sharing:sync",
 }
 # the commands that read the interactions (and people): the index starts looking for changes
 # to the files before their modules are imported (Store.read_ahead)
@@ -270,6 +273,12 @@ def stacked(*decorators):
         return func
 
     return decorate
+
+
+def quiet_option(when: str):
+    """-q/--quiet (generate, digest, check): nothing at all on stdout or stderr `when` there is
+    nothing to report, so that cron mails only what matters."""
+    return click.option("-q", "--quiet", is_flag=True, help=f"Print nothing {when}; the usual output otherwise.")
 
 
 @click.group(cls=LazyGroup, lazy=COMMANDS, package="interact.commands",

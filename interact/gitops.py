@@ -1,7 +1,8 @@
-"""Git for the team log: commit exactly the files a command wrote or removed. Never pushes.
+"""Git for the team log: commit exactly the files a command wrote or removed (never pushes),
+and set a clone up to merge records with `interact merge-file`.
 
-Imported only when `--commit` or `auto_commit` asks for a commit: commands that do not
-commit never start git.
+Imported only when `--commit` or `auto_commit` asks for a commit, or by `git-setup`,
+`init --git` and `sync`: commands that do not commit never start git.
 """
 
 from __future__ import annotations
@@ -11,25 +12,31 @@ from pathlib import Path
 
 from . import messages as msg
 from .errors import UserError
+from .store import GITATTRIBUTES, atomic_write
 
 GIT_LINES_SHOWN = 20  # of a failed git command's output, e.g. a pre-commit hook's
 
 
-def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+def git(root: Path, *args: str, check: bool = True, failed=msg.commit_failed) -> subprocess.CompletedProcess:
+    """Run git in `root`; when it fails (and `check`), raise failed(git's last lines)."""
     try:
         result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     except OSError as error:
-        raise msg.commit_failed([f"cannot run git: {error.strerror}"]) from None
+        raise failed([f"cannot run git: {error.strerror}"]) from None
     if check and result.returncode != 0:
-        lines = (result.stderr + result.stdout).strip().splitlines()
-        raise msg.commit_failed(lines[-GIT_LINES_SHOWN:] or [f"git {args[0]} failed"])
+        raise failed(said(result) or [f"git {args[0]} failed"])
     return result
+
+
+def said(result: subprocess.CompletedProcess) -> list[str]:
+    """The last lines git wrote (on stderr, then stdout)."""
+    return (result.stderr + result.stdout).strip().splitlines()[-GIT_LINES_SHOWN:]
 
 
 def inside_work_tree(folder: Path) -> bool:
     """Whether `folder` is inside a git work tree (False also when git cannot run)."""
     try:
-        result = _git(Path(folder), "rev-parse", "--is-inside-work-tree", check=False)
+        result = git(Path(folder), "rev-parse", "--is-inside-work-tree", check=False)
     except UserError:
         return False
     return result.returncode == 0 and result.stdout.strip() == "true"
@@ -47,14 +54,48 @@ def commit(root: Path, paths, message: str) -> str | None:
     relative = list(dict.fromkeys(Path(p).relative_to(root).as_posix() for p in paths))
     if not relative:
         return None
-    tracked = set(_git(root, "ls-files", "-z", "--", *relative).stdout.split("\0"))
+    tracked = set(git(root, "ls-files", "-z", "--", *relative).stdout.split("\0"))
     present = [p for p in relative if (root / p).exists()]
     # a file both made and removed by the command (an undone --new contact) is no change
     removed = [p for p in relative if p not in present and p in tracked]
     if present:
-        _git(root, "add", "--", *present)
+        git(root, "add", "--", *present)
     changed = present + removed
-    if not changed or not _git(root, "status", "--porcelain", "-z", "--", *changed).stdout:
+    if not changed or not git(root, "status", "--porcelain", "-z", "--", *changed).stdout:
         return None
-    _git(root, "commit", "-q", "-m", message, "--", *changed)
-    return _git(root, "rev-parse", "--short", "HEAD").stdout.strip()
+    git(root, "commit", "-q", "-m", message, "--", *changed)
+    return git(root, "rev-parse", "--short", "HEAD").stdout.strip()
+
+
+# --- the merge driver ------------------------------------------------------------------
+
+MERGE_DRIVER_NAME = "interact: records merged field by field"
+ATTRIBUTE_LINES = tuple(line for line in GITATTRIBUTES.splitlines() if line and not line.startswith("#"))
+
+
+def setup(store_root: Path, driver: str) -> tuple[bool, list[str]]:
+    """Register `driver` (the command git runs: `... merge-file %O %A %B %P`) as the merge
+    driver `interact` in this clone's git config, and put the attribute lines that name it
+    in the store's .gitattributes. Returns (whether the config changed, the lines added)."""
+    store_root = Path(store_root)
+    if not inside_work_tree(store_root):
+        raise msg.not_in_work_tree("git-setup", store_root)
+    settings = {"merge.interact.name": MERGE_DRIVER_NAME, "merge.interact.driver": driver}
+    current = {key: git(store_root, "config", "--get", key, check=False).stdout.rstrip("\n") for key in settings}
+    for key, value in settings.items():
+        if current[key] != value:
+            git(store_root, "config", key, value, failed=msg.git_failed)
+    return current != settings, add_attributes(store_root)
+
+
+def add_attributes(store_root: Path) -> list[str]:
+    """Append to the store's .gitattributes the lines of ATTRIBUTE_LINES it lacks."""
+    path = Path(store_root) / ".gitattributes"
+    if path.is_symlink():
+        raise msg.link_refused(path)
+    text = path.read_text(encoding="utf-8") if path.exists() else ""
+    missing = [line for line in ATTRIBUTE_LINES if line not in text.splitlines()]
+    if missing:
+        text += ("" if text.endswith("\n") or not text else "\n") + "".join(f"{line}\n" for line in missing)
+        atomic_write(path, text.encode())
+    return missing

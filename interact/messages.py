@@ -101,6 +101,108 @@ def committed(sha, subject) -> str:
     return f"committed {sha}: {subject}"
 
 
+# --- the team log: merging records, git-setup and sync -------------------------------
+
+def merge_conflict(path, fields) -> str:
+    return (f"interact: {path}: both sides changed {', '.join(fields)}; the file holds both versions between "
+            "<<<<<<< and >>>>>>>: keep the right lines, delete the markers, then `git add` it")
+
+
+def merged_by_lines(path) -> str:
+    return f"interact: {path} is not a record that reads: merged line by line (git merge-file)"
+
+
+def not_in_work_tree(command, root) -> UserError:
+    return UserError(f"`interact {command}` works in a git clone, and {root} is not in a git work tree: "
+                     "clone your team's repository, or run `git init` there (`interact init --git` for a new store).")
+
+
+def git_failed(git_says) -> UserError:
+    return UserError("git failed; git says:", git_says)
+
+
+def link_refused(path) -> UserError:
+    return UserError(f"{path} is a link; interact never writes through one: replace it with a plain file.")
+
+
+def git_setup_done(driver) -> str:
+    return f"registered the merge driver in this clone's git config: merge.interact.driver = {driver}"
+
+
+def git_setup_already(driver) -> str:
+    return f"the merge driver is already registered in this clone: merge.interact.driver = {driver}"
+
+
+def attributes_added(lines) -> str:
+    return (f"added {', '.join(f'`{line}`' for line in lines)} to the store's .gitattributes: commit it "
+            "(`interact sync` does) so that every clone merges records field by field")
+
+
+def sync_subject(count) -> str:
+    return f"sync: {count} change{'s' if count != 1 else ''}"
+
+
+def sync_pulled(count, upstream) -> str:
+    return f"pulled {upstream}: {count} file{'s' if count != 1 else ''} changed"
+
+
+def sync_merged(count) -> str:
+    return f"merged {count} file{'s' if count != 1 else ''} that both sides changed, record by record"
+
+
+def sync_checked() -> str:
+    return "checked the store: no problems"
+
+
+def sync_pushed(upstream) -> str:
+    return f"pushed to {upstream}"
+
+
+def sync_retry(upstream, attempt, tries) -> str:
+    return f"{upstream} moved while pushing: pulling again (try {attempt} of {tries})"
+
+
+def merge_in_progress(files) -> UserError:
+    return UserError("a merge is not finished: fix the files below (`interact check` shows where), `git add` them "
+                     "and `git commit` (or `git merge --abort`), then run `interact sync` again:", files)
+
+
+def not_on_a_branch() -> UserError:
+    return UserError("not on a branch (detached HEAD): switch to your branch first, e.g. `git switch main`.")
+
+
+def no_upstream(branch) -> UserError:
+    return UserError(f"branch '{branch}' has no upstream to pull from and push to: set it once with "
+                     f"`git push -u origin {branch}`.")
+
+
+def pull_failed(git_says) -> UserError:
+    return UserError("git pull failed, so nothing was merged or pushed; git says:", git_says)
+
+
+def sync_conflict(files) -> UserError:
+    count = len(files)
+    return UserError(f"{count} file{'s' if count != 1 else ''} changed on both sides could not be merged: keep the "
+                     "right lines in each (`interact check` shows where), delete the markers, `git add` and "
+                     "`git commit`, then run `interact sync` again:", files)
+
+
+def sync_refused(problems) -> UserError:
+    count = len(problems)
+    return UserError(f"not pushed: the store has {count} problem{'s' if count != 1 else ''}; fix "
+                     f"{'them' if count != 1 else 'it'}, then run `interact sync` again:", problems)
+
+
+def push_failed(git_says) -> UserError:
+    return UserError("git push failed; your commits are kept and go with the next `interact sync`. git says:",
+                     git_says)
+
+
+def push_gave_up(upstream, tries) -> UserError:
+    return UserError(f"not pushed: {upstream} moved again each time, {tries} tries; your commits are kept: "
+                     "run `interact sync` again in a moment.")
+
+
 # --- ids ---------------------------------------------------------------------------
 
 def prefix_too_short(prefix) -> UserError:

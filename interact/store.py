@@ -17,11 +17,13 @@ from .model import (
 CONFIG_NAME = "interact.yaml"
 LOCAL_DIR = ".cache"  # lock file and derived data: never committed
 KIND_DIRS = {"contact": "contacts", "account": "accounts", "interaction": "interactions"}
-# Records are text merged line by line by git's ordinary merge. Never merge=union: it keeps
-# both sides of a conflict without markers and silently leaves a wrong or invalid record.
+# Records merge field by field through `interact merge-file`, in clones that registered it
+# (`interact git-setup`); elsewhere git's line merge. Never merge=union: it keeps both sides
+# of a conflict without markers and silently leaves a wrong or invalid record.
 GITATTRIBUTES = """\
-# interact records: UTF-8 text, LF line endings on every platform, git's normal text merge
+# interact records: UTF-8 text, LF line endings on every platform, merged by `interact merge-file`
 *.yaml text eol=lf
+*.yaml merge=interact
 """
 KIND_DEPTHS = {"contact": 0, "account": 0, "interaction": 2}  # folders between KIND_DIRS and the files
 
@@ -119,6 +121,30 @@ def _rename(source: Path, target: Path) -> None:
         raise OSError(error.errno, error.strerror, str(target)) from error
     _fsync_dir(target.parent)
     _fsync_dir(source.parent)
+
+
+def atomic_write_all(files: dict[Path, bytes]) -> None:
+    """atomic_write for many files at once (a merge of 1,000 records): each goes to a temporary
+    file beside it and is renamed into place, but one sync of the disks, before the renames,
+    stands for a fsync a file (on a busy disk 1,000 of those take seconds)."""
+    renames = []
+    try:
+        for path, data in files.items():
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+            renames.append((tmp, path))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                os.fchmod(handle.fileno(), _FILE_MODE)
+        os.sync()
+        for tmp, path in renames:
+            os.replace(tmp, path)
+    except BaseException:
+        for tmp, _ in renames:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)  # those not renamed yet
+        raise
+    for folder in {path.parent for path in files}:
+        _fsync_dir(folder)
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -1,43 +1,25 @@
 """The store's ordered list of interaction types: add, rename (rewriting records), move.
 
-interact.yaml is edited as text so that its comments stay: the one-line `types: [...]`
-that `interact init` writes is replaced in place (its comment kept). Only when no such
-line is found is the file rewritten from its data (comments lost), or, when it has no
-`types` key at all, the line appended.
+interact.yaml is edited as text so that its comments stay (config_text.set_keys): the
+one-line `types: [...]` that `interact init` writes is replaced in place (its comment
+kept), a `types` over several lines by one line, and a missing one appended.
 """
 
 from __future__ import annotations
 
 import re
 
-import yaml
-
 from . import messages as msg
+from .config_text import set_keys
 from .model import Config, load
 from .store import CONFIG_NAME, Store, atomic_write
 
-_TYPES_LINE = re.compile(r"^types:[ \t]*(\[[^\]\n#]*\])(?=[ \t]*(?:#.*)?$)", re.MULTILINE)
 _TYPE_NAME = re.compile(r"\w[\w-]*")
-
-
-def flow_list(names: list[str]) -> str:
-    return yaml.safe_dump(list(names), default_flow_style=True, width=1 << 30, allow_unicode=True).strip()
 
 
 def with_types(text: str, types: list[str]) -> str:
     """The configuration text with `types` set, keeping every comment where it can."""
-    new = flow_list(types)
-    match = _TYPES_LINE.search(text)
-    if match is not None:
-        edited = text[:match.start(1)] + new + text[match.end(1):]
-        if Config(load(edited)).types == types:
-            return edited
-    data = load(text)
-    if "types" not in data:
-        return text + ("" if text.endswith("\n") or not text else "\n") + f"types: {new}\n"
-    data["types"] = list(types)
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, width=1 << 30,
-                          default_flow_style=None)
+    return set_keys(text, {"types": list(types)})
 
 
 def save_types(store: Store, types: list[str]) -> None:

@@ -82,7 +82,9 @@ def test_init_git_writes_gitignore_and_gitattributes(tmp_path):
     assert "*.yaml text eol=lf\n" in attributes
     assert "merge=union" not in attributes  # union merges keep both sides: broken YAML
     assert git(root, "check-attr", "eol", "merge", "--", "contacts/jane-doe.yaml").splitlines() == [
-        "contacts/jane-doe.yaml: eol: lf", "contacts/jane-doe.yaml: merge: unspecified"]
+        "contacts/jane-doe.yaml: eol: lf", "contacts/jane-doe.yaml: merge: interact"]
+    # and the clone knows the driver that attribute names (SPEC §8: init --git does what git-setup does)
+    assert git(root, "config", "merge.interact.driver").strip().endswith(" merge-file %O %A %B %P")
 
 
 def test_nothing_local_or_derived_is_ever_committed(team):

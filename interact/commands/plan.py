@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from .. import messages as msg
-from ..cli import pass_env, say, user_errors
+from ..cli import pass_env, quiet_option, say, user_errors
 from ..query import Names
 from .common import emit, format_option, interaction_view, people_names
 from .team import commit_option
@@ -32,12 +32,13 @@ from .team import commit_option
 @click.option("--max-value", type=float, metavar="N", help="Only accounts with an open opportunity worth N or less.")
 @click.option("--no-opportunities", is_flag=True, help="Also accounts without an open opportunity.")
 @click.option("--dry-run", is_flag=True, help="List what would be planned; write nothing.")
+@quiet_option("when nothing was planned (for cron)")
 @format_option()
 @commit_option(batch=True)
 @pass_env
 @user_errors
 def generate(env, kind, day, start, count, duration, gap, type_, assignee, note, category, within, town,
-             postcode, min_value, max_value, no_opportunities, dry_run, fmt):
+             postcode, min_value, max_value, no_opportunities, dry_run, quiet, fmt):
     """Plan a day of calls to prospects or customers, for cron.
 
     Never-contacted accounts come first, then the least recently contacted, then
@@ -51,6 +52,7 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
       interact generate --for prospects --to alice --date tomorrow --town Leeds --count 8
       interact generate --for customers --exclude-contacted-within 90d --min-value 5000 --dry-run
       interact generate --for prospects --postcode LS1 --start 14:00 --duration 20m --gap 5m --format ids
+      interact generate -q --for prospects --to alice --date tomorrow --commit    # a cron line
     """
     from .. import generate as planner
     from ..dates import parse_duration, parse_time
@@ -64,6 +66,8 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
     plan = planner.plan(env.store, request, env.tz)
     # a file already there is the same record (same batch, same account): it is skipped
     created = plan.records if dry_run else env.store.add_interactions(plan.records)
+    if quiet and not created:
+        return
     _report(plan, created, dry_run)
     # prefixes unique among every file, as `show` matches them (the shown ones are always counted)
     emit(fmt, interaction_view(created, env, env.store.interaction_ids(), table=fmt == "table"))
@@ -90,9 +94,10 @@ def _report(plan, created, dry_run) -> None:
 @click.command()
 @click.option("--to", "user", metavar="USER", help="Whose work (default: you).")
 @click.option("--since", metavar="DATE", help="Completions to report since DATE (default: the last 7 days).")
+@quiet_option("when there is nothing outstanding (for cron)")
 @pass_env
 @user_errors
-def digest(env, user, since):
+def digest(env, user, since, quiet):
     """A plain-text summary of outstanding work, for cron to mail.
 
     Missed interactions, today's, those due later this week (through Sunday), and
@@ -102,6 +107,7 @@ def digest(env, user, since):
     Examples:
       interact digest
       interact --dir ~/team-log digest --to alice | mail -s "Today" alice@example.com
+      interact digest -q --to alice | mail -E -s "Today" alice@example.com   # -E: no empty mail
     """
     from ..dates import start_of_day
     from ..digest import digest as summarise
@@ -110,6 +116,8 @@ def digest(env, user, since):
     user = env.store.config.check_user(user) if user else env.user
     found = summarise(env.store.interactions(), user, env.now, env.tz,
                       since=start_of_day(env.date(since), env.tz) if since is not None else None)
+    if quiet and found.empty:
+        return
     # plain text for mail: control characters from the records must not reach a terminal
     click.echo(printable(_digest_text(found, env, env.store.interaction_ids())), nl=False)
 

@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 
 from .. import messages as msg
-from ..cli import Env, pass_env, say, user_errors
+from ..cli import Env, pass_env, quiet_option, say, user_errors
 
 
 @click.command()
+@quiet_option("when all is well (as without it: check is quiet then)")
 @pass_env
 @user_errors
-def check(env):
+def check(env, quiet):
     """Check the whole store: files that do not parse or fit the schema, unknown
     references, duplicate ids, git conflict markers, files out of place.
 
@@ -26,6 +27,7 @@ def check(env):
     Examples:
       interact check
       interact --dir ~/team-log check || echo "fix these before you push"
+      interact check -q      # a cron line: mails only when something is wrong
     """
     import time
 
