@@ -530,3 +530,14 @@ def cannot_write_report(path, error) -> UserError:
 
 def wrote_report(path) -> str:
     return f"wrote the report to {path}"
+
+
+# --- untrusted files (SPEC §7) -----------------------------------------------------
+
+def out_of_range_time(text, first, last) -> str:
+    return f"{text!r} is outside the years {first}-{last}: give a date in them, e.g. 2026-11-28"
+
+
+def out_of_range_duration(text, longest, positive) -> str:
+    return (f"the duration {text!r} should be {'more than 0 and ' if positive else ''}at most {longest}: "
+            "try 30, 30m, 1h, 1h30m, 2d, 1w")

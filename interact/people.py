@@ -186,9 +186,9 @@ def display_name(store: Store, kind: str, rid: str) -> str:
 def _cadence(text: str | None) -> str | None:
     if not text:
         return None
-    from .dates import format_duration, parse_duration
+    from .dates import MAX_CADENCE, format_duration, parse_duration
 
-    return format_duration(parse_duration(text))
+    return format_duration(parse_duration(text, longest=MAX_CADENCE, positive=True))
 
 
 def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs=(), sets=None,
