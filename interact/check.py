@@ -17,6 +17,7 @@ from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
 from .model import Record, is_id, load
 from .store import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, Store
+from .untrusted import config_problems
 
 STALE_TEMP_SECONDS = 60  # a younger temporary file may belong to a write in progress
 ROOT_FILES = {CONFIG_NAME, ".gitignore", ".gitattributes"}
@@ -68,7 +69,9 @@ class _Checker:
 
     def run(self) -> list[Problem]:
         config = self.read(self.root / CONFIG_NAME)
-        if config is None:  # without its types and folders nothing else can be judged
+        for problem in config_problems(config) if config is not None else ():
+            self.report(self.root / CONFIG_NAME, problem)
+        if config is None or self.problems:  # without its types and folders nothing else can be judged
             return self.problems
         store = Store(self.root)
         self.scan_root()

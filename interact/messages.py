@@ -534,6 +534,23 @@ def wrote_report(path) -> str:
 
 # --- untrusted files (SPEC §7) -----------------------------------------------------
 
+def yaml_alias(line, symbol) -> str:
+    return (f"does not parse at line {line}: YAML anchors and aliases ({symbol}) are refused: "
+            "write the value out in full")
+
+
+def yaml_tag(line, tag) -> str:
+    return f"does not parse at line {line}: YAML tags ({tag}) are refused: interact reads plain values only"
+
+
+def too_deep(key, levels) -> str:
+    return f"'{key}' nests lists or mappings more than {levels} levels deep"
+
+
+def config_key_problem(key, shown, expected) -> str:
+    return f"has {key}: {shown}, which should be {expected}"
+
+
 def out_of_range_time(text, first, last) -> str:
     return f"{text!r} is outside the years {first}-{last}: give a date in them, e.g. 2026-11-28"
 

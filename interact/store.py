@@ -142,10 +142,9 @@ class Store:
         self._contacts: dict[str, Record] | None = None
         self._accounts: dict[str, Record] | None = None
         try:
-            config = load((self.root / CONFIG_NAME).read_bytes())
-        except ValueError as error:
+            self.config = Config(load((self.root / CONFIG_NAME).read_bytes()))
+        except ValueError as error:  # it does not parse, or a key's value is wrong
             raise msg.bad_config(self.root / CONFIG_NAME, error) from None
-        self.config = Config(config)
 
     def dir(self, kind: str) -> Path:
         return self.root / KIND_DIRS[kind]

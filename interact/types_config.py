@@ -15,9 +15,9 @@ import yaml
 from . import messages as msg
 from .model import Config, load
 from .store import CONFIG_NAME, Store, atomic_write
+from .untrusted import TYPE_NAME
 
 _TYPES_LINE = re.compile(r"^types:[ \t]*(\[[^\]\n#]*\])(?=[ \t]*(?:#.*)?$)", re.MULTILINE)
-_TYPE_NAME = re.compile(r"\w[\w-]*")
 
 
 def flow_list(names: list[str]) -> str:
@@ -48,7 +48,7 @@ def save_types(store: Store, types: list[str]) -> None:
 
 
 def check_name(name: str) -> str:
-    if not _TYPE_NAME.fullmatch(name):
+    if not TYPE_NAME.fullmatch(name):
         raise msg.bad_type_name(name)
     return name
 
