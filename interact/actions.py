@@ -319,8 +319,9 @@ def comment(store: Store, now: datetime, user: str, prefix: str, text: str) -> R
 
 def delete(store: Store, record: Record) -> list:
     """Delete an interaction and the files attached to it; returns the attachments removed."""
-    from .attachments import remove_all
+    from .attachments import folder, remove_all
 
     with store.lock():
+        store.inside(folder(store, record["id"]))  # a linked attachments folder: refused before anything goes
         store.delete_interaction(record)
         return remove_all(store, record["id"])

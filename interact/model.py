@@ -8,7 +8,6 @@ gives back the same bytes; `dates.parse_iso` turns them into datetimes where nee
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import unicodedata
@@ -21,8 +20,9 @@ import yaml
 
 from . import messages as msg
 from .dates import MAX_DURATION
-from .untrusted import (
-    check_cadence, check_free_values, check_posts, check_time, config_problems, refuse_node_properties, shown,
+from .untrusted import (  # is_slug and id_fits_file: the rules for ids, here beside the others
+    SLUG_LENGTH, check_cadence, check_free_values, check_posts, check_time, config_problems, id_fits_file, is_slug,
+    refuse_node_properties, shown,
 )
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
@@ -91,25 +91,6 @@ def is_id(text: str) -> bool:
     return len(text) == ID_LENGTH and all(c in ID_ALPHABET for c in text)
 
 
-SLUG_LENGTH = 80  # at most, for a contact's or an account's id
-_SLUG_CHARACTER = r"[^\W_]"  # a letter of any script, or a digit
-_SLUG = re.compile(rf"{_SLUG_CHARACTER}+(?:-{_SLUG_CHARACTER}+)*")
-
-
-def is_slug(text) -> bool:
-    """Whether `text` is a contact's or an account's id: lower-case letters (any script) and
-    digits, single '-' between them, at most SLUG_LENGTH characters; so never a path."""
-    return (isinstance(text, str) and len(text) <= SLUG_LENGTH and _SLUG.fullmatch(text) is not None
-            and text == text.lower())
-
-
-def id_fits_file(rid: str, path, kind: str) -> bool:
-    """Whether a record's id fits the name of the file it was read from: `<id>.yaml` for a
-    contact or an account; for an interaction, a name that ends in the id."""
-    name = os.path.basename(path)
-    return name.endswith(f"{rid}.yaml") if kind == "interaction" else name == f"{rid}.yaml"
-
-
 def shortest_prefixes(ids, wanted=None) -> dict[str, str]:
     """Each id's shortest prefix unique among `ids`, at least MIN_PREFIX characters (like git);
     only for the ids in `wanted` when given (a listing shows a few of 100,000: much quicker)."""
@@ -139,7 +120,7 @@ def slugify(name: str) -> str:
     """A file-safe id from a name: 'Jane Doe' -> 'jane-doe'. Never empty, never a path."""
     # accents dropped ('Zoë' -> 'zoe'); letters of other scripts kept ('Иван' -> 'иван')
     text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    slug = re.sub(r"[\W_]+", "-", text.lower()).strip("-")  # runs of what is not a _SLUG_CHARACTER
+    slug = re.sub(r"[\W_]+", "-", text.lower()).strip("-")  # runs of what is not a letter or digit
     return slug[:60].strip("-") or "x"  # 60: room for unique_id's -2, -3 ... within SLUG_LENGTH
 
 

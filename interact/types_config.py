@@ -14,7 +14,8 @@ import yaml
 
 from . import messages as msg
 from .model import Config, load
-from .store import CONFIG_NAME, Store, atomic_write
+from .files import read_plain
+from .store import CONFIG_NAME, Store
 from .untrusted import TYPE_NAME
 
 _TYPES_LINE = re.compile(r"^types:[ \t]*(\[[^\]\n#]*\])(?=[ \t]*(?:#.*)?$)", re.MULTILINE)
@@ -42,9 +43,9 @@ def with_types(text: str, types: list[str]) -> str:
 
 def save_types(store: Store, types: list[str]) -> None:
     path = store.root / CONFIG_NAME
-    atomic_write(path, with_types(path.read_text(encoding="utf-8"), types).encode())
-    store.note_written(path)
-    store.config = Config(load(path.read_bytes()))
+    text = read_plain(path).decode("utf-8")
+    store.write(path, with_types(text, types).encode())
+    store.config = Config(load(read_plain(path)))
 
 
 def check_name(name: str) -> str:

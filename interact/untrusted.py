@@ -8,6 +8,7 @@ these rules, so every reader (commands, `check`, the merge driver) refuses the s
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 
@@ -40,6 +41,27 @@ def refuse_node_properties(text: str | bytes, loader) -> None:
             raise ValueError(msg.yaml_alias(line, f"&{event.anchor}"))
         if getattr(event, "tag", None) is not None:
             raise ValueError(msg.yaml_tag(line, event.tag.replace("tag:yaml.org,2002:", "!!")))
+
+
+# --- ids ---------------------------------------------------------------------------
+
+SLUG_LENGTH = 80  # at most, for a contact's or an account's id
+_SLUG_CHARACTER = r"[^\W_]"  # a letter of any script, or a digit
+_SLUG = re.compile(rf"{_SLUG_CHARACTER}+(?:-{_SLUG_CHARACTER}+)*")
+
+
+def is_slug(text) -> bool:
+    """Whether `text` is a contact's or an account's id: lower-case letters (any script) and
+    digits, single '-' between them, at most SLUG_LENGTH characters; so never a path."""
+    return (isinstance(text, str) and len(text) <= SLUG_LENGTH and _SLUG.fullmatch(text) is not None
+            and text == text.lower())
+
+
+def id_fits_file(rid: str, path, kind: str) -> bool:
+    """Whether a record's id fits the name of the file it was read from: `<id>.yaml` for a
+    contact or an account; for an interaction, a name that ends in the id."""
+    name = os.path.basename(path)
+    return name.endswith(f"{rid}.yaml") if kind == "interaction" else name == f"{rid}.yaml"
 
 
 # --- values of records ----------------------------------------------------------------
