@@ -205,3 +205,27 @@ def test_a_good_configuration_is_read_and_unknown_keys_kept():
     config = Config(data)
     assert config.types == ["call", "site-visit"] and config.require_account and config.data["pack_after"]
     assert config_problems({"types": None, "users": None, "types_x": "call"}) == []  # left empty: the defaults
+
+
+# --- writing only inside the store --------------------------------------------------
+
+def test_a_write_never_leaves_the_store_nor_passes_a_link(demo, tmp_path):
+    from interact.errors import UserError
+    from interact.model import Record
+    from interact.store import Store
+
+    store = Store(demo)
+    for path in (demo / "contacts/../../x.yaml", tmp_path / "x.yaml", demo.parent / "records2/x.yaml"):
+        with pytest.raises(UserError, match="refused to write .*: it is outside the store"):
+            store.write(path, b"id: x\n")
+    (demo / "interactions/2027").symlink_to(tmp_path, target_is_directory=True)
+    with pytest.raises(UserError, match="interactions/2027 in the store is a symbolic link"):
+        store.write(demo / "interactions/2027/01/7kq2m9xd4t.yaml", b"id: x\n")
+    for rid in ("../../x", "/tmp/x", "a/b"):
+        with pytest.raises(UserError, match="refused to write a record whose id is"):
+            store.save(Record({"id": rid, "name": "X"}), "contact")
+    jane = store.contacts()["jane-doe"]
+    jane.path = demo / "contacts/raj-patel.yaml"  # a record is written back only to its own file
+    with pytest.raises(UserError, match="the record was read from contacts/raj-patel.yaml"):
+        store.save(jane, "contact")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["records"]  # nothing made beside the store
