@@ -117,8 +117,11 @@ class _Checker:
         skip them; a temporary file of an interrupted write is reported once it is stale."""
         if not entry.name.startswith("."):
             return False
-        if entry.name == LOCAL_DIR and entry.is_symlink():  # the index and the lock: never through a link
-            self.report(Path(entry.path), msg.linked_cache())
+        if entry.name == LOCAL_DIR:  # the index and the lock: never through a link
+            inside = () if entry.is_symlink() else _entries(Path(entry.path))
+            for link in (e for e in (entry, *inside) if e.is_symlink()):
+                index = link is entry or link.name.startswith("index.")  # without it, every file is read
+                self.report(Path(link.path), msg.linked_cache() if index else msg.symbolic_link())
         if _is_temp(entry.name) and entry.is_file(follow_symlinks=False):
             age = self.clock - entry.stat(follow_symlinks=False).st_mtime
             if age > STALE_TEMP_SECONDS:

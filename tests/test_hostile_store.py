@@ -336,6 +336,7 @@ def test_a_linked_index_file_is_not_used(hostile):
     hostile.listed_around(".cache/index.sqlite")
     assert hostile.run("log", "call", "jane", "Hi").returncode == 0
     hostile.nothing_outside()
+    hostile.checked(".cache/index.sqlite")
 
 
 def test_a_fifo_named_as_a_record_never_hangs_a_read(hostile):
