@@ -152,9 +152,13 @@ def _texts(value) -> bool:
     return isinstance(value, list) and all(_text(item) for item in value)
 
 
+def _user_id(value) -> bool:
+    return _text(value) or (isinstance(value, int) and not isinstance(value, bool))  # a name, or a number
+
+
 def _user(value) -> bool:
-    """A user's name, or a mapping such as {id: alice, name: Alice Smith, email: ...}."""
-    return _text(value) or (isinstance(value, dict) and _text(value.get("id")))
+    """A user's id, or a mapping such as {id: alice, name: Alice Smith, email: ...}."""
+    return _user_id(value) or (isinstance(value, dict) and _user_id(value.get("id")))
 
 
 def _boolean(value) -> bool:

@@ -178,6 +178,8 @@ def test_a_nesting_a_thousand_deep_is_refused_without_recursion():
     ({"types": ["call", "a b"]}, "has types: ['call', 'a b'], which should be a list of words"),
     ({"users": 5}, "has users: 5, which should be a list of user names, like [alice, bob]"),
     ({"users": "alice"}, "has users: 'alice', which should be a list of user names"),
+    ({"users": ["alice", {"name": "Bob"}]}, "has users: ['alice', {'name': 'Bob'}], which should be a list of user"),
+    ({"users": [True]}, "has users: [True], which should be a list of user names"),
     ({"timezone": "Mars/Olympus"}, "has timezone: 'Mars/Olympus', which should be a time zone, like Europe/London"),
     ({"purposes": [{"a": 1}]}, "has purposes: [{'a': 1}], which should be a list of texts"),
     ({"ratings": "interest"}, "has ratings: 'interest', which should be a list of rating names"),
@@ -197,7 +199,7 @@ def test_a_wrong_configuration_value_names_the_key(data, problem):
 
 
 def test_a_good_configuration_is_read_and_unknown_keys_kept():
-    data = {"version": 1, "user": "alice", "users": ["alice", {"id": "bob", "name": "Bob B"}],
+    data = {"version": 1, "user": "alice", "users": ["alice", {"id": "bob", "name": "Bob B"}, 1007, {"id": 1008}],
             "timezone": "Europe/London", "types": ["call", "site-visit"], "purposes": ["renewal"],
             "categories": ["funding"], "ratings": ["interest"], "require_category": False,
             "require_account": True, "auto_commit": True, "date_order": "dmy", "pack_after": "3 months",
