@@ -152,13 +152,11 @@ def _texts(value) -> bool:
     return isinstance(value, list) and all(_text(item) for item in value)
 
 
-def _user_id(value) -> bool:
-    return _text(value) or (isinstance(value, int) and not isinstance(value, bool))  # a name, or a number
-
-
 def _user(value) -> bool:
-    """A user's id, or a mapping such as {id: alice, name: Alice Smith, email: ...}."""
-    return _user_id(value) or (isinstance(value, dict) and _user_id(value.get("id")))
+    """A user's id (a name, or a number), or a mapping such as {id: alice, name: Alice Smith}: which
+    entries count (one without an id does not) is users.py's to say. An empty entry is no user."""
+    return value is None or isinstance(value, dict) or _text(value) or (
+        isinstance(value, int) and not isinstance(value, bool))
 
 
 def _boolean(value) -> bool:

@@ -178,7 +178,7 @@ def test_a_nesting_a_thousand_deep_is_refused_without_recursion():
     ({"types": ["call", "a b"]}, "has types: ['call', 'a b'], which should be a list of words"),
     ({"users": 5}, "has users: 5, which should be a list of user names, like [alice, bob]"),
     ({"users": "alice"}, "has users: 'alice', which should be a list of user names"),
-    ({"users": ["alice", {"name": "Bob"}]}, "has users: ['alice', {'name': 'Bob'}], which should be a list of user"),
+    ({"users": ["alice", ["bob"]]}, "has users: ['alice', ['bob']], which should be a list of user names"),
     ({"users": [True]}, "has users: [True], which should be a list of user names"),
     ({"timezone": "Mars/Olympus"}, "has timezone: 'Mars/Olympus', which should be a time zone, like Europe/London"),
     ({"purposes": [{"a": 1}]}, "has purposes: [{'a': 1}], which should be a list of texts"),
