@@ -188,7 +188,7 @@ def _save_created(store: Store, record: Record, found: _People, sets: dict) -> N
         made = people.save_new(store, "contact", created)
     except OSError:
         with contextlib.suppress(OSError):  # if even that fails, the error says what was written
-            store.remove(record.path)
+            store.take_back(record.path)
         raise
     if made["id"] != created["id"]:
         record["contacts"] = [made["id"] if c == created["id"] else c for c in record["contacts"]]
@@ -376,10 +376,11 @@ def comment(store: Store, now: datetime, user: str, prefix: str, text: str) -> R
 def delete(store: Store, record: Record) -> list:
     """Delete an interaction and the files attached to it; returns the attachments removed.
     The attachments go first: killed between, the interaction is still there to delete again."""
-    from .attachments import remove_all
+    from .attachments import folder, remove_all
 
     with store.lock():
         record = store.find_interaction(record["id"])  # where it is now: an edit may have moved it
+        store.inside(folder(store, record["id"]))  # a linked attachments folder: refused before anything goes
         removed = remove_all(store, record["id"])
         store.delete_interaction(record)
         return removed

@@ -8,7 +8,8 @@ import unicodedata
 from pathlib import Path
 
 from . import messages as msg
-from .store import Store, atomic_write
+from .files import first_link
+from .store import Store
 
 FOLDER = "attachments"
 _UNSAFE = re.compile(r"[^\w.+@()\- ]")
@@ -20,11 +21,20 @@ def folder(store: Store, rid: str) -> Path:
 
 
 def attachments(store: Store, rid: str) -> list[Path]:
-    """The files attached to interaction `rid`, by name (hidden and temporary files left out)."""
+    """The files attached to interaction `rid`, by name (hidden and temporary files left out).
+    A symbolic link, as attachments/, as the interaction's folder or as a file, is never
+    followed: skipped with a warning (SPEC §7)."""
+    link = first_link(store.root, (FOLDER, rid))
+    if link is not None:
+        store.warn(link, msg.symbolic_link())
+        return []
     try:
-        return sorted(p for p in folder(store, rid).iterdir() if p.is_file() and not p.name.startswith("."))
+        entries = sorted(p for p in folder(store, rid).iterdir() if not p.name.startswith("."))
     except (FileNotFoundError, NotADirectoryError):
         return []
+    for path in filter(Path.is_symlink, entries):
+        store.warn(path, msg.symbolic_link())
+    return [path for path in entries if not path.is_symlink() and path.is_file()]
 
 
 def safe_name(name: str) -> str:
@@ -50,7 +60,7 @@ def attach(store: Store, rid: str, source: Path, force: bool = False) -> tuple[P
     The same file attached again changes nothing; a different file of the same name is
     refused unless `force`. The copy is atomic: a reader sees the old file or the new one.
     """
-    target = folder(store, rid) / safe_name(source.name)
+    target = store.inside(folder(store, rid) / safe_name(source.name))
     with store.lock():  # looked at and written with no other writer between
         if target.exists():
             if filecmp.cmp(source, target, shallow=False):
@@ -58,8 +68,7 @@ def attach(store: Store, rid: str, source: Path, force: bool = False) -> tuple[P
             if not force:
                 raise msg.attachment_exists(store.relative(target), rid)
         with open(source, "rb") as handle:
-            atomic_write(target, handle, exclusive=not force)
-    store.note_written(target)
+            store.write(target, handle, exclusive=not force)
     return target, True
 
 
@@ -68,10 +77,9 @@ def remove_all(store: Store, rid: str) -> list[Path]:
     once it is empty. Returns the files removed."""
     removed = attachments(store, rid)
     for path in removed:
-        path.unlink(missing_ok=True)
-        store.note_written(path)
+        store.remove(path, missing_ok=True)
     try:
-        folder(store, rid).rmdir()
+        store.inside(folder(store, rid)).rmdir()
     except OSError:
         pass  # gone already, or it holds something that is not an attachment: left as it is
     return removed

@@ -15,8 +15,11 @@ from pathlib import Path
 
 from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
-from .model import Record, is_id, load
-from .store import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, Store
+from .files import NotPlainFile, is_link, read_plain
+from .model import Record, id_fits_file, is_id, load
+from .store import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, LOCAL_DIR, Store
+from .text import printable
+from .untrusted import config_problems
 
 STALE_TEMP_SECONDS = 60  # a younger temporary file may belong to a write in progress
 ROOT_FILES = {CONFIG_NAME, ".gitignore", ".gitattributes"}
@@ -34,7 +37,8 @@ class Problem:
     text: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.text}"
+        """One line for a terminal: control characters in a file's name or a value are escaped."""
+        return printable(f"{self.path}: {self.text}")
 
 
 def check(root: Path, clock: float) -> list[Problem]:
@@ -45,6 +49,15 @@ def check(root: Path, clock: float) -> list[Problem]:
 def _is_temp(name: str) -> bool:
     """atomic_write's temporary files: `.NAME.XXXXXXXX.tmp`."""
     return name.startswith(".") and name.endswith(".tmp")
+
+
+def _entries(folder: Path) -> list[os.DirEntry]:
+    """A folder's entries by name; none when it is gone or is no folder."""
+    try:
+        with os.scandir(folder) as entries:
+            return sorted(entries, key=lambda e: e.name)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
 
 
 def _names(record: dict, key: str) -> list[str]:
@@ -68,7 +81,9 @@ class _Checker:
 
     def run(self) -> list[Problem]:
         config = self.read(self.root / CONFIG_NAME)
-        if config is None:  # without its types and folders nothing else can be judged
+        for problem in config_problems(config) if config is not None else ():
+            self.report(self.root / CONFIG_NAME, problem)
+        if config is None or self.problems:  # without its types and folders nothing else can be judged
             return self.problems
         store = Store(self.root)
         self.scan_root()
@@ -84,7 +99,10 @@ class _Checker:
     def read(self, path: Path) -> Record | None:
         """A file's mapping, or None after reporting why it cannot be read."""
         try:
-            data = path.read_bytes()
+            data = read_plain(path)
+        except NotPlainFile as error:
+            self.report(path, str(error))
+            return None
         except OSError as error:
             self.report(path, f"cannot be read: {error.strerror}")
             return None
@@ -99,6 +117,11 @@ class _Checker:
         skip them; a temporary file of an interrupted write is reported once it is stale."""
         if not entry.name.startswith("."):
             return False
+        if entry.name == LOCAL_DIR:  # the index and the lock: never through a link
+            inside = () if entry.is_symlink() else _entries(Path(entry.path))
+            for link in (e for e in (entry, *inside) if e.is_symlink()):
+                index = link is entry or link.name.startswith("index.")  # without it, every file is read
+                self.report(Path(link.path), msg.linked_cache() if index else msg.symbolic_link())
         if _is_temp(entry.name) and entry.is_file(follow_symlinks=False):
             age = self.clock - entry.stat(follow_symlinks=False).st_mtime
             if age > STALE_TEMP_SECONDS:
@@ -107,6 +130,9 @@ class _Checker:
 
     def record_file(self, entry: os.DirEntry, layout: str) -> bool:
         """Whether a non-hidden entry is a record file; anything else is reported."""
+        if entry.is_symlink():
+            self.report(Path(entry.path), msg.symbolic_link())
+            return False
         if not entry.name.endswith(".yaml") or entry.is_dir(follow_symlinks=False):
             self.report(Path(entry.path), msg.stray_file(layout))
             return False
@@ -117,15 +143,27 @@ class _Checker:
 
     def scan_root(self) -> None:
         """The root holds the configuration, git's files and the record folders. attachments/
-        (any files, kept even when their interaction is deleted) is not judged."""
+        (any files, kept even when their interaction is deleted) is judged for links only."""
         folders = set(KIND_DIRS.values()) | {ATTACHMENTS}
         for entry in sorted(os.scandir(self.root), key=lambda e: e.name):
             if self.hidden(entry) or entry.name in ROOT_FILES:
                 continue
-            if entry.name not in folders or not entry.is_dir(follow_symlinks=False):
+            if entry.is_symlink():
+                self.report(Path(entry.path), msg.symbolic_link())
+            elif entry.name not in folders or not entry.is_dir(follow_symlinks=False):
                 self.report(Path(entry.path), msg.stray_file("interact.yaml, contacts/, accounts/, interactions/"))
         for kind, folder in KIND_DIRS.items():
-            self.walk(self.root / folder, kind)
+            if not is_link(self.root / folder):
+                self.walk(self.root / folder, kind)
+        if not is_link(self.root / ATTACHMENTS):
+            self.walk_attachments()
+
+    def walk_attachments(self) -> None:
+        """attachments/<id>/<name>: any files, but no links (no command follows them)."""
+        for entry in _entries(self.root / ATTACHMENTS):
+            files = _entries(Path(entry.path)) if entry.is_dir(follow_symlinks=False) else ()
+            for link in (e for e in (entry, *files) if e.is_symlink()):
+                self.report(Path(link.path), msg.symbolic_link())
 
     def walk(self, folder: Path, kind: str) -> None:
         """Collect the record files under `folder`; report whatever else is there."""
@@ -133,15 +171,13 @@ class _Checker:
         layout = INTERACTION_LAYOUT if kind == "interaction" else f"{folder.name}/<id>.yaml"
 
         def visit(path: Path, level: int) -> None:
-            try:
-                entries = sorted(os.scandir(path), key=lambda e: e.name)
-            except (FileNotFoundError, NotADirectoryError):
-                return
-            for entry in entries:
+            for entry in _entries(path):
                 if self.hidden(entry):
                     continue
                 if level < depth:
-                    if entry.is_dir(follow_symlinks=False):
+                    if entry.is_symlink():
+                        self.report(Path(entry.path), msg.symbolic_link())
+                    elif entry.is_dir(follow_symlinks=False):
                         visit(Path(entry.path), level + 1)
                     else:
                         self.report(Path(entry.path), msg.stray_file(layout))
@@ -162,7 +198,7 @@ class _Checker:
                 self.report(path, problem)
             rid = record.get("id")
             if isinstance(rid, str) and rid:
-                if rid != path.stem:
+                if not id_fits_file(rid, path, kind):
                     self.report(path, msg.id_not_file_name(rid, path.name))
                 if not problems:
                     by_id[rid].append(record)
@@ -188,7 +224,7 @@ class _Checker:
 
     def check_place(self, store: Store, record: Record) -> None:
         """An interaction lives in the YYYY/MM folder of its when, else due, else created_at."""
-        if not is_id(record["id"]) or record.path.stem != record["id"]:
+        if not is_id(record["id"]) or not id_fits_file(record["id"], record.path, "interaction"):
             return  # already reported: its file name is wrong whatever the folder
         expected = store.interaction_path(record)
         if expected.parent != record.path.parent:

@@ -68,6 +68,16 @@ _DURATION_TERM = re.compile(r"(\d+)\s*([a-z]*)")
 _DURATION_DISPLAY_UNITS = (("w", 7 * _DAY_MINUTES), ("d", _DAY_MINUTES), ("h", 60), ("m", 1))
 
 
+# The times a store may hold (SPEC §7): in these years in every zone, so that converting one to
+# any zone, or adding the longest duration to it, never overflows
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+_EARLIEST = datetime(FIRST_YEAR, 1, 2, tzinfo=timezone.utc)  # a UTC offset is less than a day
+_LATEST = datetime(LAST_YEAR, 12, 31, tzinfo=timezone.utc)
+MAX_DURATION = 366 * _DAY_MINUTES  # an interaction's duration, a slot, a gap
+MAX_CADENCE = 3653 * _DAY_MINUTES  # ten years: how often to stay in touch
+_LONGEST = {MAX_DURATION: "366 days", MAX_CADENCE: "10 years"}
+
+
 class DateError(ValueError):
     """A date, time or duration that could not be read; str() is a one-line message."""
 
@@ -104,11 +114,36 @@ def parse_datetime(
     normalized = " ".join(text.lower().split())
     try:
         result = _parse_known_form(normalized, local_now, tz, default_time)
-    except (ValueError, OverflowError) as exc:  # e.g. 2026-02-30, 25:00, +99999999w
+        if result is None:
+            result = _parse_free_form(text, local_now, tz, default_time)
+    except OverflowError:  # +99999999w, 9999-12-31T23:59 in a zone behind UTC
+        raise _range_error(text) from None
+    except DateError:
+        raise
+    except ValueError as exc:  # e.g. 2026-02-30, 25:00
         raise _date_error(text) from exc
-    if result is None:
-        result = _parse_free_form(text, local_now, tz, default_time)
+    if not in_range(result):
+        raise _range_error(text)
     return result
+
+
+def in_range(moment: date) -> bool:
+    """Whether a date lies in the years FIRST_YEAR..LAST_YEAR, or a time does in every zone."""
+    if FIRST_YEAR < moment.year < LAST_YEAR:
+        return True
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        return False
+    if not isinstance(moment, datetime):
+        return True
+    if moment.tzinfo is None:
+        return _EARLIEST.replace(tzinfo=None) <= moment < _LATEST.replace(tzinfo=None)
+    return _EARLIEST <= moment < _LATEST
+
+
+def _range_error(text: str) -> DateError:
+    from . import messages as msg
+
+    return DateError(msg.out_of_range_time(text, FIRST_YEAR, LAST_YEAR))
 
 
 def parse_date(text: str, now: datetime, tz: tzinfo) -> date:
@@ -248,8 +283,9 @@ def slashed_date(text: str, order: str | None) -> date | None:
 # --- durations -------------------------------------------------------------
 
 
-def parse_duration(text: str) -> int:
-    """Minutes in '30', '30m', '1h30m', '1h30', '2d', '1w', '90 minutes', '2 hours'..."""
+def parse_duration(text: str, longest: int = MAX_DURATION, positive: bool = False) -> int:
+    """Minutes in '30', '30m', '1h30m', '1h30', '2d', '1w', '90 minutes', '2 hours'...: at most
+    `longest` minutes, and more than 0 when `positive` (an interaction's duration, a cadence)."""
     normalized = text.strip().lower()
     if not normalized or not _DURATION.fullmatch(normalized):
         raise _duration_error(text)
@@ -268,6 +304,10 @@ def parse_duration(text: str) -> int:
             raise _duration_error(text)
         total += int(count) * unit_minutes
         previous_unit = unit_minutes
+    if total > longest or (positive and total == 0):
+        from . import messages as msg
+
+        raise DateError(msg.out_of_range_duration(text, _LONGEST.get(longest) or format_duration(longest), positive))
     return total
 
 
@@ -309,13 +349,13 @@ def parse_iso(value) -> datetime | None:
 def local_tz(env_tz: str | None, config_tz: str | None) -> tzinfo:
     """$TZ if it names a valid zone, then the configured zone, else the system zone."""
     for name in (env_tz, config_tz):
-        zone = _named_zone(name)
+        zone = named_zone(name)
         if zone is not None:
             return zone
     return datetime.now().astimezone().tzinfo
 
 
-def _named_zone(name: str | None) -> tzinfo | None:
+def named_zone(name: str | None) -> tzinfo | None:
     # POSIX allows TZ=':Europe/London', meaning "read this zone file".
     name = (name or "").strip().removeprefix(":")
     if not name:
@@ -334,12 +374,15 @@ def resolve_now(env_now: str | None, tz: tzinfo) -> datetime:
         return datetime.now(tz)
     try:
         value = datetime.fromisoformat(env_now.strip())
-    except ValueError as exc:
+        value = value if value.tzinfo else _localize(value, tz)
+        if not in_range(value):
+            raise ValueError("out of range")
+    except (ValueError, OverflowError) as exc:
         raise DateError(
             f"could not read INTERACT_NOW={env_now!r}: expected an ISO 8601 date or "
             "datetime such as 2026-11-25 or 2026-11-25T10:00"
         ) from exc
-    return value if value.tzinfo else _localize(value, tz)
+    return value
 
 
 def at_time(d: date, clock: time, tz: tzinfo) -> datetime:

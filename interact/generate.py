@@ -203,7 +203,7 @@ def interaction(request: Request, account: Record, contact: Record, slot: dateti
         "type": request.type,
         "category": request.category,
         "when": isoformat(slot),
-        "duration": request.duration,
+        "duration": request.duration or None,  # an instant has none (a stored duration is more than 0)
         "contacts": [contact["id"]],
         "accounts": [account["id"]],
         "assignee": request.assignee,

@@ -29,8 +29,6 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-import yaml
-
 EVENTS = ("on_log", "on_assign", "on_complete", "on_notify")
 TIMEOUT = 30  # seconds
 MAX_TIMEOUT = 3600
@@ -44,13 +42,15 @@ def config_path(environ: Mapping[str, str]) -> Path:
 
 def load_hooks(path: Path) -> tuple[dict[str, str], float, list[str]]:
     """The configured hooks by event, their timeout, and warnings about what could not be used."""
+    from .model import load_data  # as records are read: no anchors, aliases (billion laughs) or tags
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = load_data(path.read_bytes())
     except FileNotFoundError:
         return {}, TIMEOUT, []
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+    except (OSError, ValueError) as error:
         return {}, TIMEOUT, [f"warning: hooks not run: cannot read {path}: {str(error).splitlines()[0]}"]
-    hooks = (data or {}).get("hooks") if isinstance(data, dict) else None
+    hooks = data.get("hooks") if isinstance(data, dict) else None
     if hooks is None:
         return {}, TIMEOUT, []
     if not isinstance(hooks, dict):

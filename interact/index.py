@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from .files import NotPlainFile, read_plain
 from .model import Record
 
 INDEX_NAME = "index.sqlite"
@@ -97,7 +98,8 @@ def fingerprint(config: dict | None) -> str:
     from . import __version__, model
 
     here = Path(__file__).parent
-    code = [(info.st_size, info.st_mtime_ns) for info in (os.stat(here / n) for n in ("model.py", "store.py", "index.py", "query.py"))]
+    code = [(info.st_size, info.st_mtime_ns) for info in (os.stat(here / n) for n in (
+        "model.py", "store.py", "index.py", "query.py", "untrusted.py", "dates.py", "files.py"))]
     parts = (FORMAT, __version__, yaml.__version__, model.RecordLoader.__mro__[1].__name__, code, config)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
@@ -109,9 +111,10 @@ def is_record_name(name: str) -> bool:
 
 
 def subfolders(path: str) -> list[os.DirEntry]:
-    """The folders in `path` that hold records (hidden ones skipped), by name."""
+    """The folders in `path` that hold records (hidden ones skipped, and links: never followed), by name."""
     with os.scandir(path) as entries:
-        return sorted((e for e in entries if not e.name.startswith(".") and e.is_dir()), key=lambda e: e.name)
+        return sorted((e for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)),
+                      key=lambda e: e.name)
 
 
 def record_names(top: Path, depth: int):
@@ -763,8 +766,9 @@ class _Load:
     def _read(self, path: str, seen: dict) -> tuple[Record | None, object]:
         """(record, None) or (None, problem); the problem is the OSError when unreadable."""
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
+            data = read_plain(path)
+        except NotPlainFile as error:  # a link (never followed) or a FIFO: kept, like a parse problem
+            return None, str(error)
         except OSError as error:
             return None, error
         record, problem = self.tree.parse(data, path)
@@ -934,7 +938,7 @@ class _ChangeScan:
             for i, share in enumerate(self.shares):
                 with contextlib.suppress(OSError):
                     self.processes[i] = subprocess.Popen(
-                        [FIND, "-L", *(self._path(rel) for rel in share), "-maxdepth", "1", "-cnewer", reference,
+                        [FIND, *(self._path(rel) for rel in share), "-maxdepth", "1", "-cnewer", reference,
                          "-print0"], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
 
     def _path(self, rel: str) -> str:
@@ -972,20 +976,20 @@ def _shares(leaves: dict[str, int], ways: int) -> list[list[str]]:
 
 def _changed_since(path: str, since: int) -> bool:
     try:
-        return os.stat(path).st_ctime_ns > since
+        return os.lstat(path).st_ctime_ns > since
     except OSError:
-        return True  # vanished, or a broken link: looked at again
+        return True  # vanished: looked at again
 
 
 def _changed_by_walk(top: str, start: str, levels: int, since: int) -> list[str]:
-    """What `find -L top/start -maxdepth levels -cnewer` lists, relative to `top`, in Python."""
+    """What `find top/start -maxdepth levels -cnewer` lists, relative to `top`, in Python."""
     changed, pending = [], [(start, os.path.join(top, start) if start else top, 0)]
     while pending:
         rel, path, level = pending.pop()
         try:
-            info = os.stat(path)
+            info = os.lstat(path)  # links are never followed: one's own status is what changed
         except OSError:
-            changed.append(rel)  # vanished, or a broken link: looked at again
+            changed.append(rel)  # vanished: looked at again
             continue
         if info.st_ctime_ns > since:
             changed.append(rel)

@@ -779,3 +779,65 @@ def partly_written(error, written) -> UserError:
     return UserError(f"could not write{where}: {error.strerror or error}. Already changed before it: {shown}; "
                      "the rest was not written. Free some space or check the store's permissions, then run "
                      "the same command again to finish it.")
+
+
+# --- untrusted files (SPEC §7) -----------------------------------------------------
+
+def symbolic_link() -> str:
+    return "is a symbolic link, which interact never follows: replace it with the file or folder itself"
+
+
+def linked_cache() -> str:
+    return ("is a symbolic link, which interact never follows: every record file is read instead of the index; "
+            "delete the link (the index is made again)")
+
+
+def write_through_link(relative_path) -> UserError:
+    return UserError(f"refused to write: {relative_path} in the store is a symbolic link, and interact never "
+                     "writes through one. Replace it with the file or folder itself (see `interact check`).")
+
+
+def write_outside_store(path) -> UserError:
+    return UserError(f"refused to write {path}: it is outside the store. A record's id is never a path: "
+                     "run `interact check` to find the file that names it.")
+
+
+def unsafe_id(rid) -> UserError:
+    return UserError(f"refused to write a record whose id is {rid!r}: an id is never a path. "
+                     "Run `interact check` to find the file that holds it.")
+
+
+def not_its_file(path, source) -> UserError:
+    return UserError(f"refused to write {path}: the record was read from {source}, and a record is only "
+                     "written back to its own file. Run `interact check`.")
+
+
+def yaml_alias(line, symbol) -> str:
+    return (f"does not parse at line {line}: YAML anchors and aliases ({symbol}) are refused: "
+            "write the value out in full")
+
+
+def yaml_tag(line, tag) -> str:
+    return f"does not parse at line {line}: YAML tags ({tag}) are refused: interact reads plain values only"
+
+
+def too_deep(key, levels) -> str:
+    return f"'{key}' nests lists or mappings more than {levels} levels deep"
+
+
+def duplicate_id_read(rid, paths, kept) -> str:
+    return (f"warning: interaction {rid} is in {len(paths)} files ({', '.join(paths)}): using {kept} "
+            "(run `interact check` for every problem)")
+
+
+def config_key_problem(key, shown, expected) -> str:
+    return f"has {key}: {shown}, which should be {expected}"
+
+
+def out_of_range_time(text, first, last) -> str:
+    return f"{text!r} is outside the years {first}-{last}: give a date in them, e.g. 2026-11-28"
+
+
+def out_of_range_duration(text, longest, positive) -> str:
+    return (f"the duration {text!r} should be {'more than 0 and ' if positive else ''}at most {longest}: "
+            "try 30, 30m, 1h, 1h30m, 2d, 1w")

@@ -19,6 +19,11 @@ from pathlib import Path
 import yaml
 
 from . import messages as msg
+from .dates import MAX_DURATION
+from .untrusted import (  # is_slug and id_fits_file: the rules for ids, here beside the others
+    SLUG_LENGTH, check_cadence, check_free_values, check_posts, check_time, config_problems, id_fits_file, is_slug,
+    refuse_node_properties, shown,
+)
 from .users import user_entries, user_for
 
 ID_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford base32, lower case
@@ -116,8 +121,8 @@ def slugify(name: str) -> str:
     """A file-safe id from a name: 'Jane Doe' -> 'jane-doe'. Never empty, never a path."""
     # accents dropped ('Zoë' -> 'zoe'); letters of other scripts kept ('Иван' -> 'иван')
     text = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    slug = re.sub(r"[\W_]+", "-", text.lower()).strip("-")
-    return slug[:60].strip("-") or "x"
+    slug = re.sub(r"[\W_]+", "-", text.lower()).strip("-")  # runs of what is not a letter or digit
+    return slug[:60].strip("-") or "x"  # 60: room for unique_id's -2, -3 ... within SLUG_LENGTH
 
 
 # --- serialisation -----------------------------------------------------------------
@@ -255,14 +260,21 @@ def _parse_problem(text: str | bytes, error: yaml.YAMLError) -> str:
     return f"does not parse{where}: {problem}"
 
 
-def load(text: str | bytes, path=None) -> Record:
-    """Parse one record file (safe loader only). Raises ValueError with the reason."""
+def load_data(text: str | bytes):
+    """Parse a YAML document as records are parsed: safe loader only, no anchors, aliases or
+    tags (SPEC §7). Raises ValueError with the reason."""
     try:
-        data = yaml.load(text, Loader=RecordLoader)
+        refuse_node_properties(text, RecordLoader)
+        return yaml.load(text, Loader=RecordLoader)
     except yaml.YAMLError as error:
         raise ValueError(_parse_problem(text, error)) from None
     except UnicodeDecodeError:
         raise ValueError("is not UTF-8 text") from None
+
+
+def load(text: str | bytes, path=None) -> Record:
+    """Parse one record file (see load_data). Raises ValueError with the reason."""
+    data = load_data(text)
     _refuse_conflict_markers(text)
     if not isinstance(data, dict):
         raise ValueError(f"holds {type(data).__name__ if data is not None else 'nothing'}, not a mapping of fields")
@@ -280,22 +292,8 @@ def _refuse_conflict_markers(text: str | bytes) -> None:
 
 # --- schema ------------------------------------------------------------------------
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def _check_time(value, key, problems, date_only=False):
-    from .dates import parse_iso
-
-    if date_only:
-        if not (isinstance(value, str) and _ISO_DATE.match(value)):
-            problems.append(f"'{key}' should be a date like 2026-11-28, not {value!r}")
-        return
-    try:
-        parsed = parse_iso(value)
-    except (TypeError, ValueError):
-        parsed = None
-    if parsed is None or parsed.tzinfo is None:
-        problems.append(f"'{key}' should be a time with its offset like 2026-11-24T14:30:00+00:00, not {value!r}")
+_INTERACTION_KEYS = frozenset(INTERACTION_KEYS)
+_CONTACT_KEYS, _ACCOUNT_KEYS = frozenset(CONTACT_KEYS), frozenset(ACCOUNT_KEYS)
 
 
 def _check_str_list(record, key, problems):
@@ -309,7 +307,7 @@ def validate_interaction(record: dict, config: "Config") -> list[str]:
     problems = []
     rid = record.get("id")
     if not (isinstance(rid, str) and is_id(rid)):
-        problems.append(f"'id' should be {ID_LENGTH} characters of {ID_ALPHABET}, not {rid!r}")
+        problems.append(f"'id' should be {ID_LENGTH} characters of {ID_ALPHABET}, not {shown(rid)}")
     rtype = record.get("type")
     if not isinstance(rtype, str) or not rtype:
         problems.append("'type' is missing")
@@ -317,19 +315,21 @@ def validate_interaction(record: dict, config: "Config") -> list[str]:
         problems.append(f"type '{rtype}' is not one of the configured types ({', '.join(config.types)})")
     for key in ("when", "created_at", "completed_at"):
         if record.get(key) is not None:
-            _check_time(record[key], key, problems)
+            check_time(record[key], key, problems)
     if record.get("due") is not None:
-        _check_time(record["due"], "due", problems, date_only=True)
+        check_time(record["due"], "due", problems, date_only=True)
     duration = record.get("duration")
-    if duration is not None and (not isinstance(duration, int) or isinstance(duration, bool) or duration < 0):
-        problems.append(f"'duration' should be a number of minutes, not {duration!r}")
+    if duration is not None and (not isinstance(duration, int) or isinstance(duration, bool)):
+        problems.append(f"'duration' should be a number of minutes, not {shown(duration)}")
+    elif duration is not None and not 0 < duration <= MAX_DURATION:
+        problems.append(f"'duration' {duration} should be more than 0 and at most {MAX_DURATION} minutes (366 days)")
     for key in ("contacts", "accounts", "relates_to", "tags", "notify"):
         _check_str_list(record, key, problems)
     for key in ("purpose", "category", "assignee", "created_by", "instructions", "note",
                 "outcome", "next_action", "completed_by", "follow_up_of", "generated"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            problems.append(f"'{key}' should be text, not {value!r}")
+            problems.append(f"'{key}' should be text, not {shown(value)}")
     ratings = record.get("ratings")
     if ratings is not None:
         if not isinstance(ratings, dict) or not all(
@@ -337,37 +337,52 @@ def validate_interaction(record: dict, config: "Config") -> list[str]:
         ):
             problems.append("'ratings' should map names to numbers from 1 to 5")
     posts = record.get("posts")
-    if posts is not None and not (
-        isinstance(posts, list) and all(isinstance(p, dict) and "text" in p for p in posts)
-    ):
-        problems.append("'posts' should be a list of {at, by, text}")
+    if posts is not None:
+        check_posts(posts, problems)
     if record.get("personal") not in (None, True, False):
         problems.append("'personal' should be true or false")
+    check_free_values(record, _INTERACTION_KEYS, problems)
     return problems
 
 
 def validate_contact(record: dict) -> list[str]:
-    problems = []
-    if not isinstance(record.get("id"), str) or not record.get("id"):
-        problems.append("'id' is missing")
-    if not isinstance(record.get("name"), str) or not record.get("name"):
-        problems.append("'name' is missing")
+    problems = _check_slug_and_name(record)
     _check_str_list(record, "accounts", problems)
     if record.get("fields") is not None and not isinstance(record["fields"], dict):
         problems.append("'fields' should be a mapping")
+    check_cadence(record, problems)
+    check_free_values(record, _CONTACT_KEYS, problems, keys=("fields",))
+    return problems
+
+
+def _check_slug_and_name(record: dict) -> list[str]:
+    problems = []
+    rid = record.get("id")
+    if not rid:
+        problems.append("'id' is missing")
+    elif not is_slug(rid):
+        problems.append(f"'id' should be a slug like jane-doe (lower-case letters and digits, single - between "
+                        f"them, at most {SLUG_LENGTH} characters), not {shown(rid)}")
+    if not isinstance(record.get("name"), str) or not record.get("name"):
+        problems.append("'name' is missing")
     return problems
 
 
 def validate_account(record: dict) -> list[str]:
-    problems = validate_contact({k: v for k, v in record.items() if k in ("id", "name")})
+    problems = _check_slug_and_name(record)
     kind = record.get("kind")
     if kind is not None and kind not in ACCOUNT_KINDS:
-        problems.append(f"'kind' should be customer or prospect, not {kind!r}")
+        problems.append(f"'kind' should be customer or prospect, not {shown(kind)}")
+    if record.get("default_contact") is not None and not isinstance(record["default_contact"], str):
+        problems.append(f"'default_contact' should be a contact's id, not {shown(record['default_contact'])}")
     opportunities = record.get("opportunities")
     if opportunities is not None and not (
-        isinstance(opportunities, list) and all(isinstance(o, dict) and o.get("name") for o in opportunities)
+        isinstance(opportunities, list) and all(isinstance(o, dict) and o.get("name") and isinstance(o["name"], str)
+                                                for o in opportunities)
     ):
         problems.append("'opportunities' should be a list of {id, name, value, stage}")
+    check_cadence(record, problems)
+    check_free_values(record, _ACCOUNT_KEYS, problems, keys=("opportunities",))
     return problems
 
 
@@ -383,7 +398,11 @@ class Config:
     """The store's interact.yaml, with defaults for what it leaves out."""
 
     def __init__(self, data: dict | None = None):
+        """ValueError, naming the key and what would work, when a value is wrong (SPEC §7)."""
         data = data or {}
+        problems = config_problems(data)
+        if problems:
+            raise ValueError(problems[0])
         self.data = data
         self.user = data.get("user") or None
         self.user_entries = user_entries(data.get("users"))  # each a user id or {id, name, email, aliases}

@@ -205,9 +205,9 @@ def display_name(store: Store, kind: str, rid: str) -> str:
 def _cadence(text: str | None) -> str | None:
     if text is None:  # an empty one is refused by parse_duration, never taken for none
         return None
-    from .dates import format_duration, parse_duration
+    from .dates import MAX_CADENCE, format_duration, parse_duration
 
-    return format_duration(parse_duration(text))
+    return format_duration(parse_duration(text, longest=MAX_CADENCE, positive=True))
 
 
 def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs=(), sets=None,

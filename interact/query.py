@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from .dates import end_of_day, parse_duration, parse_iso
+from .dates import MAX_CADENCE, end_of_day, parse_duration, parse_iso
 
 STATUSES = ("open", "missed", "completed")
 STATUS_FILTERS = (*STATUSES, "outstanding", "all")
@@ -362,10 +362,10 @@ def last_contacts(records, tz: tzinfo) -> tuple[dict[str, datetime], dict[str, d
 def stale(store, now: datetime, tz: tzinfo, older_than: str | None = None) -> list[Stale]:
     """Contacts and accounts not contacted within their cadence (or `older_than`, for all of them).
 
-    Never-contacted ones come first (by name), then the most overdue. A cadence in a file
-    that does not parse is skipped with a warning.
+    Never-contacted ones come first (by name), then the most overdue. (A file whose cadence
+    does not parse is invalid: the store skipped it with a warning.)
     """
-    everyone = timedelta(minutes=parse_duration(older_than)) if older_than is not None else None
+    everyone = timedelta(minutes=parse_duration(older_than, longest=MAX_CADENCE)) if older_than is not None else None
     last_contact, last_account = last_contacts(store.interactions(), tz)
     found = []
     for kind, pool, latest in (("contact", store.contacts(), last_contact),
@@ -374,11 +374,8 @@ def stale(store, now: datetime, tz: tzinfo, older_than: str | None = None) -> li
             cadence = older_than or record.get("cadence")
             if not cadence:
                 continue
-            try:
-                limit = everyone if everyone is not None else timedelta(minutes=parse_duration(str(cadence)))
-            except ValueError as error:
-                store.warn(record.path, f"cadence: {error}")
-                continue
+            limit = everyone if everyone is not None else timedelta(
+                minutes=parse_duration(str(cadence), longest=MAX_CADENCE))
             last = latest.get(rid)
             if last is None:
                 found.append(Stale(kind, record, None, str(cadence), None))

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
+from collections import Counter
+from operator import itemgetter
 from pathlib import Path
 from typing import BinaryIO
 
 from . import messages as msg
+from .files import NotPlainFile, inside, is_link, linked_folders, read_plain
 from .model import (
-    CONFIG_TEMPLATE, Config, MIN_PREFIX, Record, VALIDATORS, dump, load, validate_interaction,
+    CONFIG_TEMPLATE, ID_LENGTH, MIN_PREFIX, VALIDATORS, Config, Record, dump, id_fits_file, is_id, is_slug, load,
+    validate_interaction,
 )
 
 CONFIG_NAME = "interact.yaml"
@@ -26,6 +31,7 @@ GITATTRIBUTES = """\
 *.yaml merge=interact
 """
 KIND_DEPTHS = {"contact": 0, "account": 0, "interaction": 2}  # folders between KIND_DIRS and the files
+_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 def find_store(dir_option: str | None, env_dir: str | None, cwd: Path) -> Path:
@@ -158,6 +164,11 @@ def _fsync_dir(folder: Path) -> None:
 
 # --- the store ---------------------------------------------------------------------
 
+def _file_id(name: str) -> str:
+    """The id an interaction file's name ends in: `<...><id>.yaml`."""
+    return name[: -len(".yaml")][-ID_LENGTH:]
+
+
 def _interaction_part(record: dict) -> tuple[str | None, bool]:
     """The part of the index an interaction is kept in: its assignee, and whether it is completed."""
     assignee = record.get("assignee")
@@ -169,6 +180,10 @@ class Store:
 
     Reading every record goes through the index in `.cache/` (see index.py) unless `cache`
     is False; the results are the same either way.
+
+    The store's files are untrusted input (SPEC §7): no read or write follows a symbolic link
+    (a linked file or folder is skipped with a warning; a write through one is refused), every
+    write lies inside the store, and a record is written back only to the file it came from.
     """
 
     def __init__(self, root: Path, cache: bool = True):
@@ -182,15 +197,16 @@ class Store:
         self._contacts: dict[str, Record] | None = None
         self._accounts: dict[str, Record] | None = None
         self._lock_depth = 0  # Store.lock is re-entrant: a locked step may call another
+        self._linked: dict[str, bool] = {}  # kind -> whether its folder is a link (its links warned of)
+        self._index_allowed: bool | None = None
         self.reload_config()
 
     def reload_config(self) -> None:
         """Read interact.yaml (again): under the lock, what another writer made of it meanwhile."""
         try:
-            config = load((self.root / CONFIG_NAME).read_bytes())
-        except ValueError as error:
+            self.config = Config(load(read_plain(self.root / CONFIG_NAME)))
+        except (ValueError, NotPlainFile) as error:  # it does not parse, a key's value is wrong, a link
             raise msg.bad_config(self.root / CONFIG_NAME, error) from None
-        self.config = Config(config)
 
     def dir(self, kind: str) -> Path:
         return self.root / KIND_DIRS[kind]
@@ -216,19 +232,20 @@ class Store:
     def parse(self, path, kind: str) -> tuple[Record | None, str | None]:
         """(record, None), or (None, the first problem) for an unreadable or invalid file."""
         try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
+            data = read_plain(path)
+        except (OSError, NotPlainFile) as error:
             return None, str(error)
         return self.parse_data(data, path, kind)
 
     def parse_data(self, data: bytes, path, kind: str) -> tuple[Record | None, str | None]:
-        """`parse`, of the bytes of a file already read."""
+        """`parse`, of the bytes of a file already read: its id must fit the file's name too."""
         try:
             record = load(data, path)
         except ValueError as error:
             return None, str(error)
         problems = self.problems(record, kind)
+        if not problems and not id_fits_file(record["id"], path, kind):
+            problems = [msg.id_not_file_name(record["id"], os.path.basename(path))]
         return (None, problems[0]) if problems else (record, None)
 
     def problems(self, record: dict, kind: str) -> list[str]:
@@ -237,29 +254,71 @@ class Store:
         return VALIDATORS[kind](record)
 
     def interaction_ids(self) -> list[str]:
-        """The id of every interaction file, readable or not: what `find_interaction` matches against."""
+        """The id of every interaction file (what its name ends in), readable or not: what
+        `find_interaction` matches against."""
         from .index import record_names
 
         stems = self._interaction_files and self._interaction_files.stems()  # known from the index
         if stems is not None:
-            return stems
-        end = -len(".yaml")
-        return [name[:end] for _, names in record_names(self.dir("interaction"), KIND_DEPTHS["interaction"])
+            return [stem[-ID_LENGTH:] for stem in stems]
+        if self._folder_linked("interaction"):
+            return []
+        return [_file_id(name) for _, names in record_names(self.dir("interaction"), KIND_DEPTHS["interaction"])
                 for name in names]
 
     def interactions(self, narrowing=None) -> list[Record]:
         """Every valid interaction in the store; with `narrowing` (an index.Narrowing, built by
         query.narrowing), those it lets through may be all that come: the caller filters them."""
         self._interactions_read = None  # the previous read can go before this one is made
-        records = self._all("interaction", narrowing)
+        records = self._one_each(self._all("interaction", narrowing))
         # kept as long as the store is: freeing 100,000 records one by one when a caller lets
         # go of them takes longer than filtering them (and the CLI ends without freeing them)
         self._interactions_read = records
         return records
 
+    def _one_each(self, records: list[Record]) -> list[Record]:
+        """One record an id: of an id in several files (a bad merge), the last read, as
+        find_interaction takes it, with a warning naming them all (SPEC §7)."""
+        ids = list(map(itemgetter("id"), records))
+        if len(set(ids)) == len(ids):
+            return records
+        last = dict(zip(ids, range(len(ids))))
+        for rid, count in Counter(ids).items():
+            if count > 1:
+                paths = [self.relative(record.path) for record in records if record["id"] == rid]
+                self.warnings.append(msg.duplicate_id_read(rid, paths, paths[-1]))
+        return [record for position, record in enumerate(records) if last[record["id"]] == position]
+
+    def _folder_linked(self, kind: str) -> bool:
+        """Whether the kind's folder is a symbolic link (then it holds no records); the first
+        time, a warning for it or for each link among its year and month folders, which no
+        reader follows."""
+        if kind not in self._linked:
+            links = linked_folders(self.dir(kind), KIND_DEPTHS[kind])
+            for link in links:
+                self.warn(link, msg.symbolic_link())
+            self._linked[kind] = links == [self.dir(kind)]
+        return self._linked[kind]
+
+    def _index_usable(self) -> bool:
+        """Whether the index may be used: neither .cache nor the index's files are symbolic
+        links (else every record file is read instead, with a warning)."""
+        if self._index_allowed is None:
+            from .index import INDEX_NAME
+
+            folder = self.root / LOCAL_DIR
+            names = (INDEX_NAME, f"{INDEX_NAME}-wal", f"{INDEX_NAME}-shm")
+            link = next(filter(is_link, (folder, *(folder / name for name in names))), None)
+            if link is not None:
+                self.warn(link, msg.linked_cache())
+            self._index_allowed = link is None
+        return self._index_allowed
+
     def _all(self, kind: str, narrowing=None) -> list[Record]:
         """Every valid record of a kind, in the order of their files; a warning for each other file."""
-        records = self._indexed(kind, narrowing) if self.cache else None
+        if self._folder_linked(kind):
+            return []
+        records = self._indexed(kind, narrowing) if self.cache and self._index_usable() else None
         if records is None:
             from .index import record_files
 
@@ -304,9 +363,10 @@ class Store:
     def read_ahead(self, kinds=("interaction", "contact", "account")) -> None:
         """Start looking for what changed in the files of these kinds, for reads to come
         (index.Index.scan_ahead): the work of a warm read begins while the caller loads."""
-        if self.cache:
+        if self.cache and self._index_usable():
             for kind in kinds:
-                self.index().scan_ahead(self._tree(kind))
+                if not self._folder_linked(kind):
+                    self.index().scan_ahead(self._tree(kind))
 
     def _load_kind(self, kind: str) -> dict[str, Record]:
         return {record["id"]: record for record in self._all(kind)}
@@ -341,23 +401,31 @@ class Store:
         loaded = self._contacts if kind == "contact" else self._accounts
         if loaded is not None:
             return loaded.get(rid)
-        if not rid or rid.startswith(".") or "/" in rid or os.sep in rid or "\0" in rid:
+        if not is_slug(rid) or self._folder_linked(kind):
             return None
         record, _ = self.parse(self.dir(kind) / f"{rid}.yaml", kind)
-        return record if record is not None and record.get("id") == rid else None
+        return record
 
     def find_interaction(self, prefix: str) -> Record:
-        """The interaction whose id starts with `prefix` (4+ characters), like git."""
-        from .index import record_files
+        """The interaction whose id starts with `prefix` (4+ characters), like git. Of an id
+        in several files (a bad merge), the last, with a warning (as `interactions` does)."""
+        from .index import record_names
 
         prefix = prefix.strip().lower()
         if len(prefix) < MIN_PREFIX:
             raise msg.prefix_too_short(prefix)
-        matches = [Path(p) for p in record_files(self.dir("interaction"), KIND_DEPTHS["interaction"], prefix)]
+        top = self.dir("interaction")
+        matches = [] if self._folder_linked("interaction") else [
+            os.path.join(folder, name) for folder, names in record_names(top, KIND_DEPTHS["interaction"])
+            for name in names if prefix in name and _file_id(name).startswith(prefix)]
+        ids = sorted({_file_id(os.path.basename(path)) for path in matches})
         if not matches:
             raise msg.no_interaction(prefix)
-        if len({p.stem for p in matches}) > 1:
-            raise msg.ambiguous_interaction(prefix, sorted({p.stem for p in matches}))
+        if len(ids) > 1:
+            raise msg.ambiguous_interaction(prefix, ids)
+        if len(matches) > 1:
+            paths = [self.relative(path) for path in matches]
+            self.warnings.append(msg.duplicate_id_read(ids[0], paths, paths[-1]))
         record, problem = self.parse(matches[-1], "interaction")
         if record is None:
             raise msg.unreadable(self.relative(matches[-1]), problem)
@@ -366,12 +434,14 @@ class Store:
     # writing --------------------------------------------------------------------------
 
     def interaction_path(self, record: dict) -> Path:
-        """interactions/YYYY/MM/<id>.yaml, from `when`, else `due`, else `created_at`."""
+        """interactions/YYYY/MM/<file>: YYYY/MM from `when`, else `due`, else `created_at`; <file>
+        the name it was read from (it ends in the id), else `<id>.yaml`."""
         stamp = record.get("when") or record.get("due") or record.get("created_at") or ""
-        year, month = stamp[:4], stamp[5:7]
-        if not (year.isdigit() and month.isdigit()):
-            year, month = "undated", "00"
-        return self.dir("interaction") / year / month / f"{record['id']}.yaml"
+        match = _YEAR_MONTH.match(stamp) if isinstance(stamp, str) else None
+        year, month = match.groups() if match else ("undated", "00")
+        source = getattr(record, "path", None)
+        name = source.name if source is not None else f"{record['id']}.yaml"
+        return self.dir("interaction") / year / month / name
 
     def save_interaction(self, record: Record, new: bool = False) -> Path:
         """Write an interaction where its dates say.
@@ -381,20 +451,19 @@ class Store:
         (in its new folder, with its old text: running the edit again finishes it), never two
         (SPEC §7). A write that fails puts the file back where it was.
         """
-        path = self.interaction_path(record)
+        path = self._record_path("interaction", record, self.interaction_path(record))
         self._interaction_files = None
         old = record.path
         moved = old is not None and Path(old) != path
         if moved:
-            _rename(Path(old), path)
+            _rename(self.inside(old), self.inside(path))
         try:
-            atomic_write(path, dump(record, "interaction").encode(), exclusive=new)
+            self.write(path, dump(record, "interaction").encode(), exclusive=new)
         except BaseException:
             if moved:
                 with contextlib.suppress(OSError):
                     _rename(path, Path(old))
             raise
-        self.note_written(path)
         if moved:
             self.note_written(old)
         record.path = path
@@ -412,26 +481,55 @@ class Store:
             written.append(record)
         return written
 
-    def remove(self, path: Path) -> None:
+    def take_back(self, path: Path) -> None:
         """Take back a file this command wrote (a write after it failed)."""
-        os.unlink(path)
+        os.unlink(self.inside(path))
         self.written = [p for p in self.written if p != Path(path)]
 
     def delete_interaction(self, record: Record) -> None:
         self._interaction_files = None
-        os.unlink(record.path)
-        self.note_written(record.path)
+        self.remove(record.path)
 
     def save(self, record: Record, kind: str, new: bool = False) -> Path:
         """Write a contact or an account. `new` never replaces an existing file."""
-        path = self.dir(kind) / f"{record['id']}.yaml"
-        atomic_write(path, dump(record, kind).encode(), exclusive=new)
-        self.note_written(path)
+        path = self._record_path(kind, record, self.dir(kind) / f"{record['id']}.yaml")
+        self.write(path, dump(record, kind).encode(), exclusive=new)
         record.path = path
         cache = self._contacts if kind == "contact" else self._accounts
         if cache is not None:
             cache[record["id"]] = record
         return path
+
+    def _record_path(self, kind: str, record: Record, path: Path) -> Path:
+        """`path`, to write `record` to, once its id is known to be an id (so never a path) and,
+        for a contact or an account, `path` is the file it was read from (SPEC §7)."""
+        rid = record.get("id")
+        if not (isinstance(rid, str) and (is_id(rid) if kind == "interaction" else is_slug(rid))):
+            raise msg.unsafe_id(rid)
+        if kind != "interaction" and record.path is not None and Path(record.path) != path:
+            raise msg.not_its_file(self.relative(path), self.relative(record.path))
+        return path
+
+    def inside(self, path) -> Path:
+        """`path`, once it is known to lie inside the store with no symbolic link on the way, nor
+        a linked .cache (files.inside): every write and removal is checked here (SPEC §7)."""
+        return inside(self.root, path, self.root / LOCAL_DIR)
+
+    def write(self, path, data, exclusive: bool = False) -> Path:
+        """Write a file of the store atomically (see atomic_write), once it is known to lie
+        inside the store, and note it for --commit."""
+        atomic_write(self.inside(path), data, exclusive)
+        self.note_written(path)
+        return Path(path)
+
+    def remove(self, path, missing_ok: bool = False) -> None:
+        """Remove a file of the store, once it is known to lie inside it; noted for --commit."""
+        try:
+            os.unlink(self.inside(path))
+        except FileNotFoundError:
+            if not missing_ok:
+                raise
+        self.note_written(path)
 
     def note_written(self, path) -> None:
         """Note a file written or removed: for `--commit`, and so that no look for changes
@@ -454,14 +552,19 @@ class Store:
             return
         import fcntl
 
-        folder = self.root / LOCAL_DIR
-        folder.mkdir(exist_ok=True)
-        with open(folder / "lock", "a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
+        path = self.inside(self.root / LOCAL_DIR / "lock")
+        path.parent.mkdir(exist_ok=True)
+        # never through a link, nor waiting on a FIFO planted there
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC,
+                     _FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
             self._lock_depth = 1
             try:
                 yield
             finally:
                 self._lock_depth = 0
-                fcntl.flock(handle, fcntl.LOCK_UN)
+                fcntl.flock(fd, fcntl.LOCK_UN)
+        finally:
+            os.close(fd)
 

@@ -7,14 +7,12 @@ kept), a `types` over several lines by one line, and a missing one appended.
 
 from __future__ import annotations
 
-import re
-
 from . import messages as msg
 from .config_text import set_keys
+from .files import read_plain
 from .model import Config, load
-from .store import CONFIG_NAME, Store, atomic_write
-
-_TYPE_NAME = re.compile(r"\w[\w-]*")
+from .store import CONFIG_NAME, Store
+from .untrusted import TYPE_NAME
 
 
 def with_types(text: str, types: list[str]) -> str:
@@ -24,13 +22,13 @@ def with_types(text: str, types: list[str]) -> str:
 
 def save_types(store: Store, types: list[str]) -> None:
     path = store.root / CONFIG_NAME
-    atomic_write(path, with_types(path.read_text(encoding="utf-8"), types).encode())
-    store.note_written(path)
-    store.config = Config(load(path.read_bytes()))
+    text = read_plain(path).decode("utf-8")
+    store.write(path, with_types(text, types).encode())
+    store.config = Config(load(read_plain(path)))
 
 
 def check_name(name: str) -> str:
-    if not _TYPE_NAME.fullmatch(name):
+    if not TYPE_NAME.fullmatch(name):
         raise msg.bad_type_name(name)
     return name
 

@@ -203,8 +203,8 @@ def test_git_files_and_hidden_tool_folders_at_the_root_are_fine(demo):
 
 def test_a_symlink_is_not_a_record(demo):
     (demo / "contacts/passwd.yaml").symlink_to("/etc/passwd")
-    assert lines(demo) == ["contacts/passwd.yaml: is a link or a special file, not a plain file: replace it with "
-                           "the record itself"]
+    assert lines(demo) == ["contacts/passwd.yaml: is a symbolic link, which interact never follows: replace it "
+                           "with the file or folder itself"]
 
 
 def test_temp_files_are_problems_only_once_stale(demo):

@@ -7,9 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from interact.dates import (
+    MAX_CADENCE,
     DateError,
     end_of_day,
     format_duration,
+    in_range,
     isoformat,
     local_tz,
     parse_date,
@@ -229,7 +231,6 @@ def test_nonexistent_time_moves_past_the_gap():
         "2026-11-28 foo",
         "+3x",
         "3 days",
-        "+99999999w",
     ],
 )
 def test_bad_dates_raise_a_one_line_date_error(text):
@@ -482,3 +483,54 @@ def test_slashed_dates_are_read_in_the_stated_order_and_never_guessed():
     for text, order in (("3/12/2026", None), ("13/13/2026", "dmy"), ("3/12/26", "dmy")):
         with pytest.raises(DateError):
             slashed_date(text, order)
+
+
+# --- ranges (SPEC §7): times in the years 1900-2999 in every zone, durations up to 366 days --
+
+@pytest.mark.parametrize("text", ["9999-12-31T23:59-12:00", "0001-01-01T00:00:00+14:00", "9999-12-31",
+                                  "+99999999w", "1899-12-31", "3000-01-01", "2999-12-31T23:00-12:00",
+                                  "1900-01-01T00:30+01:00"])
+def test_times_outside_the_years_1900_to_2999_are_refused(text):
+    with pytest.raises(DateError) as info:
+        parse_datetime(text, NOW, LONDON)
+    assert str(info.value) == f"{text!r} is outside the years 1900-2999: give a date in them, e.g. 2026-11-28"
+
+
+@pytest.mark.parametrize("text", ["1900-01-02T00:00+00:00", "2999-12-30T23:59+00:00", "1900-06-01",
+                                  "2999-12-30T11:00-12:00"])
+def test_times_at_the_edges_of_the_range_are_read(text):
+    assert in_range(parse_datetime(text, NOW, LONDON))
+
+
+def test_in_range_holds_in_every_zone():
+    for moment in (datetime(1900, 1, 2, tzinfo=timezone.utc), datetime(2999, 12, 30, 23, 59, tzinfo=timezone.utc)):
+        assert in_range(moment)
+        for hours in range(-23, 24):
+            assert 1900 <= moment.astimezone(timezone(timedelta(hours=hours))).year <= 2999
+    assert not in_range(datetime(1900, 1, 1, 23, 59, tzinfo=timezone.utc))
+    assert not in_range(datetime(2999, 12, 31, tzinfo=timezone.utc))
+    assert in_range(date(2999, 12, 31)) and in_range(date(1900, 1, 1)) and not in_range(date(3000, 1, 1))
+
+
+@pytest.mark.parametrize("text, positive, message", [
+    ("600000w", False, "the duration '600000w' should be at most 366 days"),
+    ("367d", False, "the duration '367d' should be at most 366 days"),
+    ("0", True, "the duration '0' should be more than 0 and at most 366 days"),
+])
+def test_durations_outside_their_range_are_refused(text, positive, message):
+    with pytest.raises(DateError) as info:
+        parse_duration(text, positive=positive)
+    assert str(info.value) == f"{message}: try 30, 30m, 1h, 1h30m, 2d, 1w"
+
+
+def test_duration_limits():
+    assert parse_duration("366d") == 366 * 24 * 60
+    assert parse_duration("0") == 0  # a gap between slots may be nothing
+    assert parse_duration("520w", longest=MAX_CADENCE) == 520 * 7 * 24 * 60
+    with pytest.raises(DateError, match="at most 10 years"):
+        parse_duration("600w", longest=MAX_CADENCE)
+
+
+def test_interact_now_outside_the_range_is_refused():
+    with pytest.raises(DateError, match="could not read INTERACT_NOW='9999-12-31T23:00'"):
+        resolve_now("9999-12-31T23:00", LONDON)

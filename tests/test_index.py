@@ -233,10 +233,13 @@ def test_files_and_folders_that_appear_as_from_a_pull_are_seen(store, walker, tm
     (elsewhere / "ab00000002.yaml").write_text(source.read_text().replace("abw0xgqwfy", "ab00000002"))
     os.utime(elsewhere / "ab00000002.yaml", ns=(0, 0))  # an old mtime, kept by the copies below
     shutil.copytree(tmp_path / "pulled" / "2025", store / "interactions" / "2025")
-    shutil.copy2(elsewhere / "ab00000002.yaml", store / "interactions" / "2026" / "10" / "ab00000003.yaml")
+    third = tmp_path / "ab00000003.yaml"
+    third.write_text(source.read_text().replace("abw0xgqwfy", "ab00000003"))
+    os.utime(third, ns=(0, 0))
+    shutil.copy2(third, store / "interactions" / "2026" / "10" / "ab00000003.yaml")
     interactions = view(store)[0]
-    assert {"ab00000002"} <= {r["id"] for _, r in interactions}
-    assert [p for p, r in interactions if r["id"] == "ab00000002"][-1].endswith("2026/10/ab00000003.yaml")
+    assert {"ab00000002", "ab00000003"} <= {r["id"] for _, r in interactions}
+    assert [p for p, r in interactions if r["id"] == "ab00000003"][-1].endswith("2026/10/ab00000003.yaml")
     assert view(store) == view(store, cache=False)
 
 

@@ -318,5 +318,6 @@ def test_stale_by_cadence_never_contacted_first(people_store):
 
 def test_stale_older_than_applies_to_everyone(people_store):
     found = query.stale(people_store, NOW, LONDON, older_than="30d")
-    assert [s.record["id"] for s in found] == ["acme", "dan", "eve", "cat", "ann"]
+    # eve's file is invalid (its cadence does not parse): skipped, with a warning
+    assert [s.record["id"] for s in found] == ["acme", "dan", "cat", "ann"]
     assert {s.cadence for s in found} == {"30d"}

@@ -52,7 +52,7 @@ def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, cat
         raise msg.who_missing()
     return actions.Draft(
         type=type_, who=who, with_refs=list(with_refs), account_refs=list(account_refs),
-        duration=parse_duration(duration) if duration is not None else None,
+        duration=parse_duration(duration, positive=True) if duration is not None else None,
         purpose=purpose, category=category, ratings=parse_pairs(ratings, "--rating"), tags=list(tags),
         relates=list(relates), sets=parse_pairs(sets, "--set"), personal=personal,
         new_contact={"email": email, "phone": phone} if new else None,
@@ -212,7 +212,7 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
         type=type_, note=note, instructions=instructions, assignee=assignee, purpose=purpose, category=category,
         when=env.when(when) if when is not None else None,
         due=env.date(due).isoformat() if due is not None else None,
-        duration=parse_duration(duration) if duration is not None else None,
+        duration=parse_duration(duration, positive=True) if duration is not None else None,
         with_refs=list(with_refs), account_refs=list(account_refs), ratings=parse_pairs(ratings, "--rating"),
         tags=list(tags), relates=list(relates), sets=parse_pairs(sets, "--set"),
     )

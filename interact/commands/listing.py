@@ -189,8 +189,10 @@ def calendar(env, month, everyone, to_user, fmt):
 def _month(text: str) -> tuple[int, int]:
     import re
 
+    from ..dates import FIRST_YEAR, LAST_YEAR
+
     match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if not match or not 1 <= int(match[2]) <= 12:
+    if not match or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         raise msg.bad_month(text)
     return int(match[1]), int(match[2])
 

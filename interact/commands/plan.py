@@ -55,12 +55,12 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
       interact generate -q --for prospects --to alice --date tomorrow --commit    # a cron line
     """
     from .. import generate as planner
-    from ..dates import parse_duration, parse_time
+    from ..dates import MAX_CADENCE, parse_duration, parse_time
 
     request = planner.Request(
         kind=kind, day=env.date("tomorrow" if day is None else day), assignee=assignee or env.user, start=parse_time(start),
         count=count, duration=parse_duration(duration), gap=parse_duration(gap), type=type_, note=note,
-        category=category, exclude_within=parse_duration(within) if within is not None else None, town=town,
+        category=category, exclude_within=parse_duration(within, longest=MAX_CADENCE) if within is not None else None, town=town,
         postcode=postcode, min_value=min_value, max_value=max_value, opportunities=not no_opportunities,
     )
     plan = planner.plan(env.store, request, env.tz)
