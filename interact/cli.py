@@ -176,12 +176,12 @@ class Env:
     def when(self, text):
         from .dates import parse_datetime
 
-        return parse_datetime(text, self.now, self.tz)
+        return parse_datetime(text, self.now, self.tz, date_order=self.store.config.date_order)
 
     def date(self, text):
         from .dates import parse_date
 
-        return parse_date(text, self.now, self.tz)
+        return parse_date(text, self.now, self.tz, date_order=self.store.config.date_order)
 
     def flush_warnings(self):
         if "store" in self.__dict__:

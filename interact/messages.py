@@ -241,10 +241,6 @@ def empty_note() -> UserError:
 
 # --- listings ----------------------------------------------------------------------
 
-def bad_month(text) -> UserError:
-    return UserError(f"could not read the month '{text}': give it as YEAR-MONTH, e.g. 2026-11.")
-
-
 def no_search_words() -> UserError:
     return UserError("give a word or a quoted phrase to search for: `interact search renewal \"left voicemail\"`.")
 

@@ -98,7 +98,7 @@ def test_calendar_in_colour_keeps_its_marks(run, monkeypatch):
 def test_calendar_bad_month(run, month):
     result = run("calendar", month)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: could not read the month '{month}': give it as YEAR-MONTH, e.g. 2026-11.\n"
+    assert result.stderr == f"Error: could not read the month '{month}': try this, next, last, 2026-12\n"
 
 
 # --- history -----------------------------------------------------------------------

@@ -162,14 +162,18 @@ MARKS = {"missed": "!", "open": "*"}
 def calendar(env, month, everyone, to_user, fmt):
     """A month grid (Monday first) marking days with missed (!) and open (*) interactions.
 
-    MONTH is YEAR-MONTH, e.g. 2026-11 (default: this month).
+    MONTH is YEAR-MONTH, e.g. 2026-11, or next or last (default: this month).
 
     \b
     Examples:
       interact calendar
       interact calendar 2026-12 --everyone
+      interact calendar next
     """
-    year, number = _month(month) if month else (env.now.astimezone(env.tz).year, env.now.astimezone(env.tz).month)
+    from ..dates import month_named
+
+    first = month_named(month or "this", env.now.astimezone(env.tz).date())[0]
+    year, number = first.year, first.month
     assignee = assignee_from_options(env, everyone, to_user)
     marks = query.month_marks(_assigned_to(env, assignee), year, number, env.now, env.tz, assignee)
     if fmt == "json":
@@ -180,15 +184,6 @@ def calendar(env, month, everyone, to_user, fmt):
                           one=True))
     else:
         click.echo(_month_grid(env, year, number, marks, assignee), nl=False)
-
-
-def _month(text: str) -> tuple[int, int]:
-    import re
-
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if not match or not 1 <= int(match[2]) <= 12:
-        raise msg.bad_month(text)
-    return int(match[1]), int(match[2])
 
 
 def _month_grid(env, year: int, month: int, marks: dict, assignee) -> str:
