@@ -41,6 +41,7 @@ class Draft:
     notify: bool = False
     personal: bool = False
     new_contact: dict | None = None  # --new: {"email":..., "phone":...}
+    duplicate: bool = False          # --duplicate: --new may add a namesake
 
 
 def _ratings(store: Store, pairs: dict[str, str]) -> dict[str, int]:
@@ -88,7 +89,7 @@ def _gather_people(store: Store, draft: Draft) -> _People:
             fields = {"name": draft.who, **{k: v for k, v in draft.new_contact.items() if v}}
             if explicit_accounts:
                 fields["accounts"] = explicit_accounts[:1]
-            found.created = found.primary = people.unsaved(store, "contact", fields)
+            found.created = found.primary = people.unsaved(store, "contact", fields, draft.duplicate)
         else:
             found.primary, via_account = people.person(store, draft.who)
             if via_account is not None:

@@ -128,9 +128,10 @@ def no_match(ref, kinds, close) -> UserError:
     return UserError(f"no {' or '.join(kinds)} matches '{ref}': {hint}{closing}", close)
 
 
-def ambiguous_ref(ref, candidates) -> UserError:
-    return UserError(f"'{ref}' matches {len(candidates)} records: use the id or the full name of one of them:",
-                     candidates)
+def ambiguous_ref(ref, candidates, same_name=False) -> UserError:
+    """`same_name`: they all have one name, so only an id tells them apart."""
+    which = "the id" if same_name else "the id or the full name"
+    return UserError(f"'{ref}' matches {len(candidates)} records: use {which} of one of them:", candidates)
 
 
 def account_without_contact(account) -> UserError:
@@ -526,3 +527,19 @@ def cannot_write_report(path, error) -> UserError:
 
 def wrote_report(path) -> str:
     return f"wrote the report to {path}"
+
+
+# --- people, follow-ups, opportunities, dates and listings (SPEC §9) ----------------
+
+def empty_ref(kinds) -> UserError:
+    return UserError(f"an empty reference names no {' or '.join(kinds)}: give an id, a name, an email or a phone "
+                     "number, e.g. \"Jane Doe\".")
+
+
+def already_exists(kind, what, candidates) -> UserError:
+    """`what`: how the new one is like them: "named 'Jane Doe'", "with the email 'jane@example.com'"."""
+    article = "an" if kind[0] in "aeiou" else "a"
+    return UserError(f"{article} {kind} {what} is already in the store: use it by its id, or add another anyway "
+                     "with --duplicate.", candidates)
+
+

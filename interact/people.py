@@ -6,7 +6,7 @@ import difflib
 import re
 
 from . import messages as msg
-from .model import Record, slugify
+from .model import Record, fold, slugify
 from .store import Store
 
 _PHONE_LIKE = re.compile(r"^[\d\s()+.\-]{5,}$")
@@ -17,15 +17,17 @@ def _digits(text) -> str:
 
 
 def _rules(ref: str):
-    """The matching rules of SPEC §2, strictest first: each a test of one record."""
-    folded = ref.casefold()
+    """The matching rules of SPEC §2, strictest first: each a test of one record. Names
+    match ignoring accents too (SPEC §9: `zoe` finds Zoë), after an exact match with them."""
+    lower, folded = ref.casefold(), fold(ref)
     yield lambda r: r.get("id") == ref
-    yield lambda r: str(r.get("name", "")).casefold() == folded
-    yield lambda r: str(r.get("email") or "").casefold() == folded
+    yield lambda r: str(r.get("name", "")).casefold() == lower
+    yield lambda r: fold(r.get("name", "")) == folded
+    yield lambda r: str(r.get("email") or "").casefold() == lower
     if _PHONE_LIKE.match(ref):
         digits = _digits(ref)
         yield lambda r: r.get("phone") and _digits(r["phone"]) == digits
-    yield lambda r: folded in str(r.get("name", "")).casefold()
+    yield lambda r: folded in fold(r.get("name", ""))
 
 
 def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = True) -> tuple[str, Record] | None:
@@ -34,7 +36,10 @@ def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = T
     A stricter rule that matches wins over a looser one; within one rule, matches of
     the preferred kind win. Several matches are a user error. `loose=False` leaves out
     the last rule (a part of the name), for imports, where a guess would go unseen.
+    A reference that is empty or only white space names nobody.
     """
+    if not ref.strip():
+        return None
     for kind in kinds:  # the first rule, exact id, by reading the one file named after it
         record = store.record_by_id(kind, ref.strip())
         if record is not None:
@@ -47,12 +52,21 @@ def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = T
             if len(hits) == 1:
                 return kind, hits[0]
             if hits:
-                raise msg.ambiguous_ref(ref, [f"{r['id']}  {r.get('name', '')}" for r in hits])
+                raise msg.ambiguous_ref(ref, [_candidate(r) for r in hits],
+                                        same_name=len({fold(r.get("name", "")) for r in hits}) == 1)
     return None
+
+
+def _candidate(record: Record) -> str:
+    """A record as a candidate on an error's lines: id, name and, to tell namesakes apart, email."""
+    email = record.get("email")
+    return f"{record['id']}  {record.get('name', '')}" + (f"  <{email}>" if email else "")
 
 
 def resolve(store: Store, ref: str, kinds=("contact", "account")) -> tuple[str, Record]:
     """The one (kind, record) that `ref` names (see `lookup`); no match is a user error."""
+    if not ref.strip():
+        raise msg.empty_ref(kinds)
     found = lookup(store, ref, kinds)
     if found is not None:
         return found
@@ -108,14 +122,32 @@ def unique_id(store: Store, kind: str, name: str, taken=frozenset()) -> str:
     return rid
 
 
-def create(store: Store, kind: str, fields: dict) -> Record:
-    """Add a contact or account with a fresh slug id; never replaces an existing file."""
-    return save_new(store, kind, unsaved(store, kind, fields))
+def create(store: Store, kind: str, fields: dict, duplicate: bool = False) -> Record:
+    """Add a contact or account with a fresh slug id; never replaces an existing file. Under
+    the store's lock, so that two adds of one name at once cannot both pass `unsaved`'s check."""
+    with store.lock():
+        return save_new(store, kind, unsaved(store, kind, fields, duplicate))
 
 
-def unsaved(store: Store, kind: str, fields: dict) -> Record:
-    """A new contact or account with a fresh slug id, not written yet (see save_new)."""
+def unsaved(store: Store, kind: str, fields: dict, duplicate: bool = False) -> Record:
+    """A new contact or account with a fresh slug id, not written yet (see save_new). One with
+    the name (ignoring case and accents) or the email of a record already there is refused,
+    unless `duplicate` (SPEC §9: no silent duplicates)."""
+    if not duplicate:
+        same = namesakes(store, kind, fields["name"], fields.get("email"))
+        if same:
+            by_name = any(fold(r.get("name", "")) == fold(fields["name"]) for r in same)
+            what = f"named '{fields['name']}'" if by_name else f"with the email '{fields['email']}'"
+            raise msg.already_exists(kind, what, [_candidate(r) for r in same])
     return Record({"id": unique_id(store, kind, fields["name"]), **fields})
+
+
+def namesakes(store: Store, kind: str, name: str, email: str | None = None) -> list[Record]:
+    """The contacts or accounts with this name (ignoring case and accents) or this email."""
+    pool = store.contacts() if kind == "contact" else store.accounts()
+    folded, mail = fold(name), (email or "").strip().casefold()
+    return [r for r in pool.values()
+            if fold(r.get("name", "")) == folded or (mail and str(r.get("email") or "").strip().casefold() == mail)]
 
 
 def save_new(store: Store, kind: str, record: Record) -> Record:
@@ -184,21 +216,23 @@ def display_name(store: Store, kind: str, rid: str) -> str:
 
 
 def _cadence(text: str | None) -> str | None:
+    """A cadence as the user wrote it (`30d` stays `30d`), once it is known to read as a duration."""
     if not text:
         return None
-    from .dates import format_duration, parse_duration
+    from .dates import parse_duration
 
-    return format_duration(parse_duration(text))
+    parse_duration(text)
+    return text.strip()
 
 
 def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs=(), sets=None,
-                cadence=None) -> Record:
+                cadence=None, duplicate: bool = False) -> Record:
     fields = {
         "name": _name("contact", name), "email": email, "phone": phone,
         "accounts": [account(store, ref)["id"] for ref in account_refs],
         "fields": {k: v for k, v in (sets or {}).items() if v}, "cadence": _cadence(cadence),
     }
-    return create(store, "contact", fields)
+    return create(store, "contact", fields, duplicate)
 
 
 def edit_contact(store: Store, ref: str, *, name=None, email=None, phone=None, account_refs=(), sets=None,
@@ -228,13 +262,13 @@ def _kind(kind):
 
 
 def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None, default_contact=None,
-                opportunity_pairs=None, cadence=None) -> Record:
+                opportunity_pairs=None, cadence=None, duplicate: bool = False) -> Record:
     fields = {
         "name": _name("account", name), "kind": _kind(kind), "town": town, "postcode": postcode,
         "default_contact": person(store, default_contact)[0]["id"] if default_contact else None,
         "opportunities": opportunities(opportunity_pairs or {}), "cadence": _cadence(cadence),
     }
-    return create(store, "account", fields)
+    return create(store, "account", fields, duplicate)
 
 
 def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,

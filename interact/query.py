@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from .dates import end_of_day, parse_duration, parse_iso
+from .dates import end_of_day, month_bounds, parse_duration, parse_iso
+from .model import fold
 
 STATUSES = ("open", "missed", "completed")
 STATUS_FILTERS = (*STATUSES, "outstanding", "all")
 
-# the text fields that `search` looks in, besides posts, tags and names
+# the text fields that `search` looks in, besides posts, tags, references and names
 SEARCHED_FIELDS = ("note", "instructions", "outcome", "next_action", "type", "purpose")
 
 
@@ -112,14 +113,10 @@ def count_by_status(records, now: datetime, tz: tzinfo) -> dict[str, int]:
 
 # --- search ------------------------------------------------------------------------
 
-def _folded(text) -> str:
-    """Case-folded, with every run of white space one space, so phrases match across line breaks."""
-    return " ".join(str(text).split()).casefold()
-
-
 def search_terms(words) -> tuple[str, ...]:
-    """The words and phrases to look for; an argument holding a space stays one phrase."""
-    return tuple(term for term in (_folded(word) for word in words) if term)
+    """The words and phrases to look for, folded (model.fold: `zoe` finds Zoë, phrases match
+    across line breaks); an argument holding a space stays one phrase."""
+    return tuple(term for term in (fold(word) for word in words) if term)
 
 
 @dataclass(frozen=True)
@@ -155,21 +152,22 @@ class _Verdicts(dict):
     """id -> whether the name it has in `pool` holds `word` (or the id itself, when it names nobody)."""
 
     def __init__(self, word: str, pool: dict[str, str]):
-        super().__init__((i, word in _folded(name)) for i, name in pool.items())
+        super().__init__((i, word in fold(name)) for i, name in pool.items())
         self.word = word
 
     def __missing__(self, rid) -> bool:
-        verdict = self[rid] = bool(rid) and self.word in _folded(rid)
+        verdict = self[rid] = bool(rid) and self.word in fold(rid)
         return verdict
 
 
 def own_text(record: dict) -> str:
     """What `search` looks in of the record itself, folded, one field a line (so that a
-    phrase never spans two fields)."""
+    phrase never spans two fields): `4711` and `case:4711` both find `relates_to: [case:4711]`."""
     parts = [record.get(key) for key in SEARCHED_FIELDS]
     parts += [post.get("text") for post in record.get("posts") or [] if isinstance(post, dict)]
     parts += record.get("tags") or []
-    return "\n".join(_folded(part) for part in parts if part)
+    parts += record.get("relates_to") or []
+    return "\n".join(fold(part) for part in parts if part)
 
 
 def facets(record: dict) -> tuple:
@@ -225,7 +223,7 @@ class Filter:
             return False
         if self.tags and not set(self.tags) <= set(record.get("tags") or ()):
             return False
-        if self.purpose is not None and _folded(record.get("purpose") or "") != _folded(self.purpose):
+        if self.purpose is not None and fold(record.get("purpose") or "") != fold(self.purpose):
             return False
         if self.generated and not record.get("generated"):
             return False
@@ -312,8 +310,7 @@ def day_summary(records, day: date, now: datetime, tz: tzinfo, assignee: str | N
 def month_marks(records, year: int, month: int, now: datetime, tz: tzinfo,
                 assignee: str | None = None) -> dict[date, dict[str, int]]:
     """For each day of the month with outstanding interactions: how many are missed and open."""
-    first = date(year, month, 1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first, last = month_bounds(date(year, month, 1))
     flt = Filter(status="outstanding", assignee=assignee, start=first, end=last)
     marks: dict[date, dict[str, int]] = {}
     for record in filter_records(records, flt, now, tz):

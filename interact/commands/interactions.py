@@ -34,6 +34,8 @@ _detail_options = stacked(
 
 _creation_options = stacked(
     click.option("--new", is_flag=True, help="Create the contact WHO first (with --email, --phone, --account)."),
+    click.option("--duplicate", is_flag=True,
+                 help="With --new: add the contact even if one with that name or email exists."),
     click.option("--email", help="With --new: the new contact's email."),
     click.option("--phone", help="With --new: the new contact's phone."),
     click.option("--personal", is_flag=True, help="A note to self with no one: every word is the note."),
@@ -42,7 +44,7 @@ _creation_options = stacked(
 
 
 def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, category, ratings, tags, relates,
-           sets, new, email, phone, personal, use_editor, what):
+           sets, new, duplicate, email, phone, personal, use_editor, what):
     from ..dates import parse_duration
     from .writing import read_text
 
@@ -55,7 +57,7 @@ def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, cat
         duration=parse_duration(duration) if duration is not None else None,
         purpose=purpose, category=category, ratings=parse_pairs(ratings, "--rating"), tags=list(tags),
         relates=list(relates), sets=parse_pairs(sets, "--set"), personal=personal,
-        new_contact={"email": email, "phone": phone} if new else None,
+        new_contact={"email": email, "phone": phone} if new else None, duplicate=duplicate,
         **{what: read_text(words, use_editor, what)},
     )
 

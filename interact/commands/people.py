@@ -45,6 +45,10 @@ def _show_view(record):
     return View(records=[dict(record)], headers=["field", "value"], rows=rows, one=True)
 
 
+_duplicate_option = click.option("--duplicate", is_flag=True,
+                                 help="Add it even if one with that name (or email) is already in the store.")
+
+
 @click.group()
 def contact():
     """Manage people: add, list, show, edit."""
@@ -56,19 +60,24 @@ def contact():
 @click.option("--phone")
 @click.option("--account", "account_refs", multiple=True, metavar="REF", help="The account they belong to.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Extra information, e.g. country=India.")
-@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 30d.")
+@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 30d (kept as written).")
+@_duplicate_option
 @commit_option
 @pass_env
 @user_errors
-def contact_add(env, name, email, phone, account_refs, sets, cadence):
+def contact_add(env, name, email, phone, account_refs, sets, cadence, duplicate):
     """Add a person; prints the new id.
 
+    One with the same name (ignoring case and accents) or email is refused,
+    naming it, unless --duplicate.
+
     \b
-    Example:
+    Examples:
       interact contact add "Jane Doe" --email jane@example.com --account acme --set country=India
+      interact contact add "Jane Doe" --duplicate --email jane.doe@other.example --cadence 30d
     """
     record = people.add_contact(env.store, name, email=email, phone=phone, account_refs=account_refs,
-                                sets=people.parse_pairs(sets, "--set"), cadence=cadence)
+                                sets=people.parse_pairs(sets, "--set"), cadence=cadence, duplicate=duplicate)
     click.echo(record["id"])
 
 
@@ -141,21 +150,27 @@ _kind_option = click.option("--kind", type=click.Choice(ACCOUNT_KINDS), help="cu
 @click.option("--default-contact", metavar="REF", help="The person to call at this account.")
 @click.option("--opportunity", "opportunities", multiple=True, metavar="NAME=VALUE",
               help="An open opportunity, e.g. 'Renewal 2027=12000'; repeatable.")
-@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 90d.")
+@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 90d (kept as written).")
+@_duplicate_option
 @commit_option
 @pass_env
 @user_errors
-def account_add(env, name, kind, town, postcode, default_contact, opportunities, cadence):
+def account_add(env, name, kind, town, postcode, default_contact, opportunities, cadence, duplicate):
     """Add an organisation; prints the new id.
 
+    One with the same name (ignoring case and accents) is refused, naming it,
+    unless --duplicate.
+
     \b
-    Example:
+    Examples:
       interact account add "Acme Ltd" --kind customer --town Leeds --postcode "LS1 4AP" \\
         --opportunity "Renewal 2027=12000"
+      interact account add "Acme Ltd" --duplicate --town York   # another Acme Ltd
     """
     record = people.add_account(env.store, name, kind=kind, town=town, postcode=postcode,
                                 default_contact=default_contact,
-                                opportunity_pairs=people.parse_pairs(opportunities, "--opportunity"), cadence=cadence)
+                                opportunity_pairs=people.parse_pairs(opportunities, "--opportunity"), cadence=cadence,
+                                duplicate=duplicate)
     click.echo(record["id"])
 
 
