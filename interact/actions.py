@@ -56,12 +56,25 @@ def _ratings(store: Store, pairs: dict[str, str]) -> dict[str, int]:
     return result
 
 
-def _relates(refs: list[str]) -> list[str]:
+def relates_refs(refs) -> list[str]:
+    """KIND:REF references, checked for their form (`--relates` of the commands and filters)."""
     for ref in refs:
         kind, sep, rest = ref.partition(":")
-        if not (sep and kind and rest):
+        if not (sep and kind.strip() and rest.strip()):
             raise msg.bad_relates(ref)
-    return list(refs)
+    return [ref.strip() for ref in refs]
+
+
+def _relates(store: Store, refs: list[str], account_ids) -> list[str]:
+    """The references to store: `opportunity:` must name a known opportunity (by its id or
+    name; stored by its id), looked for first in the interaction's accounts (SPEC §9)."""
+    result = []
+    for ref in relates_refs(refs):
+        kind, _, rest = ref.partition(":")
+        if kind.strip().lower() == "opportunity":
+            ref = f"opportunity:{people.known_opportunity(store, rest.strip(), account_ids)}"
+        result.append(ref)
+    return result
 
 
 def _add_unique(items: list, new) -> list:
@@ -128,8 +141,9 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         raise msg.set_without_contact()
     store.config.check_type(draft.type)  # before the people: the commonest mistake, said first
     ratings = _ratings(store, draft.ratings)
-    relates = _relates(draft.relates)
+    relates_refs(draft.relates)  # the form first; known opportunities once the accounts are known
     found = _gather_people(store, draft)
+    relates = _relates(store, draft.relates, found.accounts)
     record = Record({
         "id": new_id(),
         "type": draft.type,
@@ -288,8 +302,6 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
             record["notify"] = [*(record.get("notify") or []), user]
         if "ratings" in changed:
             record["ratings"] = {**(record.get("ratings") or {}), **_ratings(store, draft.ratings)}
-        if "relates" in changed:
-            record["relates_to"] = _add_unique(list(record.get("relates_to") or []), _relates(draft.relates))
         if "tags" in changed:
             record["tags"] = _add_unique(list(record.get("tags") or []), draft.tags)
         if "untag" in changed:
@@ -300,6 +312,9 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
             record["accounts"] = _add_unique(list(record.get("accounts") or []), found.accounts)
             if found.contacts or found.accounts:
                 record.pop("personal", None)
+        if "relates" in changed:  # after the accounts: an opportunity is looked for in them first
+            record["relates_to"] = _add_unique(list(record.get("relates_to") or []),
+                                               _relates(store, draft.relates, record.get("accounts") or []))
         check_rules(store, record)
         to_set = _contact_to_set(store, record, draft.sets)
         store.save_interaction(record)

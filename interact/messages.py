@@ -543,3 +543,11 @@ def already_exists(kind, what, candidates) -> UserError:
                      "with --duplicate.", candidates)
 
 
+def unknown_opportunity(ref, account_id, candidates) -> UserError:
+    where = f"account '{account_id}' has" if account_id else "the store has"
+    if not candidates:
+        return UserError(f"no opportunity '{ref}': {where} none. Add one with "
+                         f"`interact account edit {account_id or 'ACCOUNT'} --opportunity 'NAME=VALUE'`.")
+    return UserError(f"no opportunity '{ref}': {where} these (name one by its id):", candidates)
+
+

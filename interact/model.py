@@ -34,7 +34,8 @@ CONTACT_KEYS = ("id", "name", "email", "phone", "accounts", "fields", "cadence")
 ACCOUNT_KEYS = (
     "id", "name", "kind", "town", "postcode", "default_contact", "opportunities", "cadence",
 )
-OPPORTUNITY_KEYS = ("id", "name", "value", "stage")
+OPPORTUNITY_KEYS = ("id", "name", "value", "stage", "closed_at")
+OPPORTUNITY_STAGES = ("open", "won", "lost")
 POST_KEYS = ("at", "by", "text")
 ACCOUNT_KINDS = ("customer", "prospect")
 

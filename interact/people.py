@@ -272,16 +272,91 @@ def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None,
 
 
 def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,
-                 opportunity_pairs=None, cadence=None) -> Record:
+                 opportunity_pairs=None, cadence=None, won=(), lost=(), now=None) -> Record:
+    """Change an account; `won` and `lost` name opportunities to close (at `now`)."""
     record = account(store, ref)
     changes = {"name": _name("account", name) if name is not None else None, "kind": _kind(kind), "town": town, "postcode": postcode,
                "cadence": _cadence(cadence) if cadence is not None else None}
     if default_contact is not None:
         changes["default_contact"] = person(store, default_contact)[0]["id"]
     record.update({k: v for k, v in changes.items() if v is not None})
-    added = opportunities(opportunity_pairs or {})
-    if added:
-        kept = [o for o in record.get("opportunities") or [] if o.get("id") not in {a["id"] for a in added}]
-        record["opportunities"] = kept + added
+    _revalue(record, opportunities(opportunity_pairs or {}))
+    for stage, refs in (("won", won), ("lost", lost)):
+        for opportunity_ref in refs:
+            _close(record, opportunity_ref, stage, now)
     store.save(record, "account")
     return record
+
+
+# --- opportunities: open, then won or lost (SPEC §9) ---------------------------------
+
+def _revalue(record: Record, added: list[dict]) -> None:
+    """Add open opportunities; one with the id of an existing one gives it the new name and
+    value, and keeps its stage (a won deal's value may be corrected without reopening it)."""
+    current = [dict(o) for o in record.get("opportunities") or [] if isinstance(o, dict)]
+    for new in added:
+        same = next((o for o in current if o.get("id") == new["id"]), None)
+        if same is None:
+            current.append(new)
+        else:
+            same.update(name=new["name"], value=new["value"])
+    if added:
+        record["opportunities"] = current
+
+
+def find_opportunity(account_record: Record, ref: str) -> dict:
+    """The account's opportunity whose id is `ref`, or whose name is (ignoring case and accents)."""
+    found = [o for o in account_record.get("opportunities") or [] if _names(o, ref)]
+    if len(found) != 1:
+        raise msg.unknown_opportunity(ref, account_record["id"], opportunity_lines([account_record]))
+    return found[0]
+
+
+def _names(opportunity, ref: str) -> bool:
+    """Whether `ref` is the opportunity's id, or its name ignoring case and accents."""
+    return isinstance(opportunity, dict) and (opportunity.get("id") == ref.strip()
+                                              or fold(opportunity.get("name", "")) == fold(ref))
+
+
+def _close(record: Record, ref: str, stage: str, now) -> None:
+    from .dates import isoformat
+
+    opportunity = find_opportunity(record, ref)
+    if opportunity.get("stage") != stage:
+        opportunity.update(stage=stage, closed_at=isoformat(now))
+
+
+def opportunity_lines(accounts, with_account: bool = False) -> list[str]:
+    """Each opportunity of these accounts, one a line: 'renewal-2027  Renewal 2027: 12,000, open'
+    (then ' (acme-ltd)', its account, `with_account`)."""
+    lines = []
+    for record in accounts:
+        for o in record.get("opportunities") or []:
+            if isinstance(o, dict):
+                where = f" ({record['id']})" if with_account else ""
+                lines.append(f"{o.get('id', '')}  {o.get('name', '')}: {describe_opportunity(o)}{where}")
+    return lines
+
+
+def describe_opportunity(opportunity: dict) -> str:
+    """Its value and stage: '12,000, open', '3,000, won 2026-11-20'."""
+    value = opportunity.get("value")
+    amount = f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value or 0)
+    stage = str(opportunity.get("stage") or "open")
+    closed = str(opportunity.get("closed_at") or "")[:10]
+    return f"{amount}, {stage}" + (f" {closed}" if closed and stage != "open" else "")
+
+
+def known_opportunity(store: Store, ref: str, account_ids) -> str:
+    """The id of the opportunity `ref` names (its id, or its name ignoring case and accents),
+    looked for in the accounts `account_ids` first, then in every account; none is a user
+    error listing those of `account_ids` (or of every account, when it has none)."""
+    accounts = store.accounts()
+    own = [accounts[rid] for rid in account_ids if rid in accounts]
+    for pool in (own, list(accounts.values())):
+        for record in pool:
+            for o in record.get("opportunities") or []:
+                if _names(o, ref):
+                    return str(o.get("id") or slugify(o.get("name", "")))
+    shown = own if any(r.get("opportunities") for r in own) else list(accounts.values())
+    raise msg.unknown_opportunity(ref, None, opportunity_lines(shown, with_account=True))

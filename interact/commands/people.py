@@ -41,7 +41,14 @@ def _list_view(records, kind):
 def _show_view(record):
     from ..render import View
 
-    rows = [[key, _cell(value)] for key, value in record.items() if value not in (None, "", [], {})]
+    rows = []
+    for key, value in record.items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "opportunities" and isinstance(value, list):  # one a line, with its value and stage
+            rows += [[key if n == 0 else "", line] for n, line in enumerate(people.opportunity_lines([record]))]
+        else:
+            rows.append([key, _cell(value)])
     return View(records=[dict(record)], headers=["field", "value"], rows=rows, one=True)
 
 
@@ -195,11 +202,12 @@ def account_list(env, fmt):
 @pass_env
 @user_errors
 def account_show(env, ref, fmt):
-    """Show one organisation with its opportunities.
+    """Show one organisation with its opportunities, each with its value and stage.
 
     \b
-    Example:
+    Examples:
       interact account show acme
+      interact account show acme --format json | jq '.opportunities'
     """
     emit(fmt, _show_view(people.account(env.store, ref)))
 
@@ -212,20 +220,25 @@ def account_show(env, ref, fmt):
 @click.option("--postcode")
 @click.option("--default-contact", metavar="REF")
 @click.option("--opportunity", "opportunities", multiple=True, metavar="NAME=VALUE",
-              help="Add (or replace, by name) an open opportunity.")
+              help="Add an open opportunity, or give one (by name) a new value; repeatable.")
+@click.option("--won", multiple=True, metavar="NAME", help="Close an opportunity (its id or name) as won.")
+@click.option("--lost", multiple=True, metavar="NAME", help="Close an opportunity (its id or name) as lost.")
 @click.option("--cadence", metavar="DURATION")
 @commit_option
 @pass_env
 @user_errors
-def account_edit(env, ref, name, kind, town, postcode, default_contact, opportunities, cadence):
-    """Change an organisation's details.
+def account_edit(env, ref, name, kind, town, postcode, default_contact, opportunities, won, lost, cadence):
+    """Change an organisation's details and its opportunities.
+
+    A closed (won or lost) opportunity no longer counts for `generate`.
 
     \b
-    Example:
+    Examples:
       interact account edit acme --kind customer --opportunity "Upsell=3000"
+      interact account edit acme --won "Renewal 2027" --lost upsell
     """
     record = people.edit_account(env.store, ref, name=name, kind=kind, town=town, postcode=postcode,
                                  default_contact=default_contact,
                                  opportunity_pairs=people.parse_pairs(opportunities, "--opportunity"),
-                                 cadence=cadence)
+                                 cadence=cadence, won=won, lost=lost, now=env.now)
     click.echo(msg.updated(record), err=True)
