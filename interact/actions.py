@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from . import messages as msg
 from . import people
@@ -42,6 +43,25 @@ class Draft:
     personal: bool = False
     new_contact: dict | None = None  # --new: {"email":..., "phone":...}
     duplicate: bool = False          # --duplicate: --new may add a namesake
+    follow_up: FollowUp | None = None  # log --follow-up: plan one too
+    follow_up_of: str | None = None  # assign --follow-up-of: an id (or prefix) of an earlier interaction
+
+
+@dataclass
+class FollowUp:
+    """A follow-up to plan (log and complete --follow-up): an open interaction with the same
+    people and accounts, planned at `when`, linked by `follow_up_of`."""
+
+    when: datetime
+    type: str | None = None          # default: the type of the one it follows
+    to: str | None = None            # default: the current user
+    note: str | None = None          # its instructions
+
+
+class Logged(NamedTuple):
+    record: Record
+    created: Record | None           # the contact --new made
+    follow_up: Record | None = None  # the follow-up --follow-up planned
 
 
 def _ratings(store: Store, pairs: dict[str, str]) -> dict[str, int]:
@@ -144,6 +164,7 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
     relates_refs(draft.relates)  # the form first; known opportunities once the accounts are known
     found = _gather_people(store, draft)
     relates = _relates(store, draft.relates, found.accounts)
+    follow_up_of = store.find_interaction(draft.follow_up_of)["id"] if draft.follow_up_of else None
     record = Record({
         "id": new_id(),
         "type": draft.type,
@@ -160,6 +181,7 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         "created_at": isoformat(now),
         "instructions": draft.instructions,
         "note": draft.note,
+        "follow_up_of": follow_up_of,
         "tags": _add_unique([], draft.tags),
         "ratings": ratings,
         "notify": [user] if draft.notify else [],
@@ -169,9 +191,9 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
     return record, found
 
 
-def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Record:
+def _finish(store: Store, record: Record, found: _People, draft: Draft, follow: Record | None = None) -> Record:
     """Write the interaction, and first the contact --new made for it (nothing is written
-    before the interaction is known to be valid)."""
+    before the interaction, and its follow-up, are known to be valid); then the follow-up."""
     if found.created is not None:
         made = people.save_new(store, "contact", found.created)
         record["contacts"] = [made["id"] if c == found.created["id"] else c for c in record["contacts"]]
@@ -182,23 +204,56 @@ def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Recor
         if found.created is not None:
             found.created.path.unlink(missing_ok=True)
         raise
+    if follow is not None:
+        follow["contacts"] = list(record["contacts"])  # the id --new gave the contact
+        store.save_interaction(follow, new=True)
     if found.primary is not None:
         people.set_fields(store, found.primary, draft.sets)
     return record
 
 
-def log(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
-    """Record an interaction that took place: completed at its `when` (default now)."""
+def log(store: Store, now: datetime, user: str, draft: Draft) -> Logged:
+    """Record an interaction that took place: completed at its `when` (default now, never
+    later: a plan is for `assign`); with `draft.follow_up`, plan its follow-up too."""
+    if draft.when is not None and draft.when > now:
+        raise msg.future_log(_shown(draft.when))
     record, found = _new_record(store, now, user, draft, assignee=user)
     when = record.get("when") or isoformat(now)
     record.update(when=when, outcome=draft.outcome, completed_at=when, completed_by=user)
-    return _finish(store, record, found, draft), found.created
+    follow = follow_up(store, now, user, record, draft.follow_up) if draft.follow_up else None
+    return Logged(_finish(store, record, found, draft, follow), found.created, follow)
 
 
-def assign(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
+def assign(store: Store, now: datetime, user: str, draft: Draft) -> Logged:
     """Plan or hand out an interaction: open, assigned to draft.assignee or the user."""
     record, found = _new_record(store, now, user, draft, assignee=draft.assignee or user)
-    return _finish(store, record, found, draft), found.created
+    return Logged(_finish(store, record, found, draft), found.created)
+
+
+def _shown(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def follow_up(store: Store, now: datetime, user: str, record: dict, plan: FollowUp) -> Record:
+    """The follow-up of `record` that `plan` asks for (not written), checked against the store's rules:
+    open, with the same people, accounts, purpose and category, assigned to `plan.to` or the user."""
+    follow = Record({
+        "id": new_id(),
+        "type": plan.type or record["type"],
+        "purpose": record.get("purpose"),
+        "category": record.get("category"),
+        "when": isoformat(plan.when),
+        "contacts": list(record.get("contacts") or []),
+        "accounts": list(record.get("accounts") or []),
+        "assignee": plan.to or user,
+        "created_by": user,
+        "created_at": isoformat(now),
+        "instructions": plan.note,
+        "follow_up_of": record["id"],
+        "personal": record.get("personal", False),
+    })
+    check_rules(store, follow)
+    return follow
 
 
 def _contact_to_set(store: Store, record: dict, sets: dict) -> Record | None:
@@ -220,9 +275,11 @@ def _append(text: str | None, more: str | None) -> str | None:
 
 def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: str, note=None,
              next_action=None, type=None, when: datetime | None = None, ratings=None, sets=None,
-             follow_up: datetime | None = None, follow_up_type=None, follow_up_to=None
-             ) -> tuple[Record, Record | None]:
-    """Complete an open or missed interaction; optionally plan its follow-up."""
+             plan: FollowUp | None = None) -> tuple[Record, Record | None]:
+    """Complete an open or missed interaction (at `when`, never later than now); optionally
+    plan its follow-up."""
+    if when is not None and when > now:
+        raise msg.future_completion(_shown(when))
     with store.lock():
         record = store.find_interaction(prefix)
         if record.get("completed_at"):
@@ -231,10 +288,6 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
             store.config.check_type(type)
             record["type"] = type
         new_ratings = _ratings(store, ratings or {})
-        if follow_up_type:
-            store.config.check_type(follow_up_type)
-        if follow_up_to:
-            store.config.check_user(follow_up_to)
         completed_at = isoformat(when if when is not None else now)
         # `when` stays as planned; one never planned took place when it was completed
         if when is not None or not record.get("when"):
@@ -248,22 +301,7 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
             completed_by=user,
         )
         to_set = _contact_to_set(store, record, sets)
-        follow = None
-        if follow_up is not None:
-            follow = Record({
-                "id": new_id(),
-                "type": follow_up_type or record["type"],
-                "purpose": record.get("purpose"),
-                "category": record.get("category"),
-                "when": isoformat(follow_up),
-                "contacts": list(record.get("contacts") or []),
-                "accounts": list(record.get("accounts") or []),
-                "assignee": follow_up_to or user,
-                "created_by": user,
-                "created_at": isoformat(now),
-                "follow_up_of": record["id"],
-                "personal": record.get("personal", False),
-            })
+        follow = follow_up(store, now, user, record, plan) if plan is not None else None
         store.save_interaction(record)
         if follow is not None:
             store.save_interaction(follow, new=True)

@@ -551,3 +551,20 @@ def unknown_opportunity(ref, account_id, candidates) -> UserError:
     return UserError(f"no opportunity '{ref}': {where} these (name one by its id):", candidates)
 
 
+def future_log(when) -> UserError:
+    return UserError(f"{when} is in the future, and a log records what took place: use `interact assign` to plan "
+                     "it, or give the time it happened with --when.")
+
+
+def future_completion(when) -> UserError:
+    return UserError(f"--when {when} is in the future: an interaction is completed once it took place. Use "
+                     "`interact edit ID --when ...` to plan it for then.")
+
+
+def not_completed_ids(count, total) -> UserError:
+    return UserError(f"{count} of the {total} interactions were not completed (see the lines above).")
+
+
+def follow_up_options_alone() -> UserError:
+    return UserError("--follow-up-type, --follow-up-to and --follow-up-note describe a follow-up: add --follow-up WHEN, "
+                     "e.g. --follow-up 'fri at 10'.")

@@ -121,7 +121,7 @@ def test_a_new_contact_whose_slug_is_taken_meanwhile_gets_another_and_the_intera
 
     monkeypatch.setattr(people, "unsaved", raced)
     draft = actions.Draft(type="call", who="Ada Lovelace", new_contact={})
-    record, created = actions.log(Store(demo), datetime(2026, 11, 25, 10, tzinfo=timezone.utc), "alice", draft)
+    record, created, _ = actions.log(Store(demo), datetime(2026, 11, 25, 10, tzinfo=timezone.utc), "alice", draft)
     assert created["id"] == "ada-lovelace-2" and record["contacts"] == ["ada-lovelace-2"]
     assert Store(demo).contacts()["ada-lovelace"]["name"] == "Someone Else"
 

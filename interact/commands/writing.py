@@ -27,8 +27,9 @@ def read_text(words, edit: bool, what: str = "note") -> str | None:
     return text or None
 
 
-def run_hooks(env, record: dict, *events: str) -> None:
-    """Run the user's own hooks for `events` (never the store's); their output goes to stderr."""
+def run_hooks(env, record: dict, *events: str, more=None) -> None:
+    """Run the user's own hooks for `events` (never the store's); their output goes to stderr.
+    `more()` gives fields to add to the record they read, worked out only when a hook runs."""
     from ..hooks import config_path, fire, load_hooks
 
     hooks, warnings = load_hooks(config_path(env.environ))
@@ -36,5 +37,6 @@ def run_hooks(env, record: dict, *events: str) -> None:
         return  # the usual case: no hooks, and no status worked out for them
     from ..query import status
 
-    for line in fire(events, {**record, "status": status(record, env.now, env.tz)}, env.store.root, env.environ):
+    payload = {**record, "status": status(record, env.now, env.tz), **(more() if more else {})}
+    for line in fire(events, payload, env.store.root, env.environ):
         click.echo(line, err=True)
