@@ -14,7 +14,7 @@ from typing import NamedTuple
 from . import messages as msg
 from . import people
 from .dates import isoformat
-from .model import Record, new_id
+from .model import Record, fold, new_id
 from .store import Store
 
 
@@ -310,22 +310,29 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
     return record, follow
 
 
-EDITABLE_WHEN_COMPLETED = {"tags", "untag"}
+# what `edit` may change of a completed interaction: its links, never its facts (SPEC §4)
+EDITABLE_WHEN_COMPLETED = {"tags", "untag", "relates", "unrelate", "accounts", "category"}
+# the option that changes each of the others, for the message that refuses them
+FACT_OPTIONS = {"type": "--type", "note": "--note", "instructions": "--instructions", "assignee": "--to",
+                "when": "--when", "due": "--due", "notify": "--notify", "duration": "--duration",
+                "purpose": "--purpose", "ratings": "--rating", "with": "--with", "sets": "--set"}
 
 
 def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
-         untag: list[str] = (), changed: set[str] = frozenset()) -> Record:
+         untag: list[str] = (), changed: set[str] = frozenset(), unrelate: list[str] = ()) -> Record:
     """Change the fields named in `changed` (plus list additions) of an interaction.
 
-    Scalars are replaced; --with, --account, --tag and --relates add to their lists.
-    A completed interaction only takes tag changes.
+    Scalars are replaced; --with, --account, --tag and --relates add to their lists, --untag
+    and --unrelate remove from them. A completed interaction keeps its facts: only the
+    changes in EDITABLE_WHEN_COMPLETED (its links) are taken.
     """
     with store.lock():
         record = store.find_interaction(prefix)
         if not changed:
             raise msg.nothing_to_edit()
-        if record.get("completed_at") and changed - EDITABLE_WHEN_COMPLETED:
-            raise msg.edit_completed(record)
+        facts = sorted(changed - EDITABLE_WHEN_COMPLETED)
+        if record.get("completed_at") and facts:
+            raise msg.edit_completed(record, [FACT_OPTIONS.get(name, name) for name in facts])
         if "type" in changed:
             store.config.check_type(draft.type)
             record["type"] = draft.type
@@ -353,6 +360,9 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
         if "relates" in changed:  # after the accounts: an opportunity is looked for in them first
             record["relates_to"] = _add_unique(list(record.get("relates_to") or []),
                                                _relates(store, draft.relates, record.get("accounts") or []))
+        if "unrelate" in changed:
+            gone = {fold(ref) for ref in relates_refs(unrelate)}
+            record["relates_to"] = [ref for ref in record.get("relates_to") or [] if fold(ref) not in gone]
         check_rules(store, record)
         to_set = _contact_to_set(store, record, draft.sets)
         store.save_interaction(record)

@@ -101,7 +101,11 @@ class LazyGroup(click.Group):
         # only a command about to run reads ahead (help lists every command through get_command)
         if args and args[0] in READ_AHEAD and not ctx.resilient_parsing:
             _read_ahead(ctx)
-        return super().resolve_command(ctx, args)
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:  # click suggests only from the commands loaded
+            raise click.exceptions.NoSuchCommand(error.command_name, possibilities=self.list_commands(ctx),
+                                                 ctx=ctx) from None
 
     def get_command(self, ctx, name):
         if name in self.lazy:

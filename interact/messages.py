@@ -222,8 +222,10 @@ def already_completed(record) -> UserError:
                      f"Add to it with `interact comment {record['id'][:4]} TEXT`.")
 
 
-def edit_completed(record) -> UserError:
-    return UserError(f"{record['id']} is completed and can no longer be edited, except its tags (--tag, --untag). "
+def edit_completed(record, options) -> UserError:
+    """`options`: the options given that would change its facts."""
+    return UserError(f"{record['id']} is completed, so its facts stay as they were ({', '.join(options)} cannot "
+                     "change them); only its links can: --tag, --untag, --relates, --unrelate, --account, --category. "
                      f"Add to it with `interact comment {record['id'][:4]} TEXT`.")
 
 
@@ -563,6 +565,12 @@ def future_completion(when) -> UserError:
 
 def not_completed_ids(count, total) -> UserError:
     return UserError(f"{count} of the {total} interactions were not completed (see the lines above).")
+
+
+def missing_category(categories) -> str:
+    listed = f" (one of: {_listed(categories)})" if categories else ""
+    return (f"has no category, and interact.yaml sets require_category: true: add one{listed} with "
+            "`interact edit ID --category NAME` (completed ones too)")
 
 
 def follow_up_options_alone() -> UserError:

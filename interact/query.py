@@ -195,8 +195,8 @@ class Filter:
     """Which interactions to take; every field left at its default lets everything through.
 
     Dates are inclusive local days, compared with the record's `when`, else its `due`.
-    `tags` must all be present; `types` are alternatives; `words` must all occur (see
-    `contains_all`). `limit` is applied by `select`, after sorting.
+    `tags` and `relates` (folded) must all be present; `types` are alternatives; `words` must
+    all occur (see `contains_all`). `limit` is applied by `select`, after sorting.
     """
 
     status: str = "all"
@@ -209,6 +209,7 @@ class Filter:
     start: date | None = None
     end: date | None = None
     generated: bool = False
+    relates: tuple[str, ...] = ()    # folded references, e.g. case:4711
     words: tuple[str, ...] = ()      # from search_terms()
     limit: int | None = None
 
@@ -227,6 +228,8 @@ class Filter:
             return False
         if self.generated and not record.get("generated"):
             return False
+        if self.relates and not set(self.relates) <= {fold(ref) for ref in record.get("relates_to") or ()}:
+            return False
         # cheapest first: whether it is completed needs no date; the words are folded already
         if not _may_have_status(record, self.status):
             return False
@@ -240,8 +243,13 @@ class Filter:
 
 
 def filter_records(records, flt: Filter, now: datetime, tz: tzinfo, names: Names | None = None) -> list:
-    """The records that `flt` lets through, sorted (sort_key), at most `flt.limit` of them."""
-    chosen = sorted((r for r in records if flt.matches(r, now, tz, names)), key=lambda r: sort_key(r, tz))
+    """The records that `flt` lets through, sorted, at most `flt.limit` of them: by deadline
+    (sort_key), or, when only completed ones are wanted, newest first, as `history` is."""
+    chosen = [r for r in records if flt.matches(r, now, tz, names)]
+    if flt.status == "completed":
+        chosen.sort(key=lambda r: (completed_moment(r, tz), r["id"]), reverse=True)
+    else:
+        chosen.sort(key=lambda r: sort_key(r, tz))
     return chosen[: flt.limit] if flt.limit is not None else chosen
 
 
@@ -258,7 +266,7 @@ def narrowing(flt: Filter, names: Names | None = None):
 
     done = {"completed": True, "open": False, "missed": False, "outstanding": False}.get(flt.status)
     choose = None
-    if flt.words or flt.contact is not None or flt.account is not None:
+    if flt.words or flt.relates or flt.contact is not None or flt.account is not None:
         names = names or Names()
 
         def choose(kept: list[tuple]) -> list[int]:  # kept: facets()
@@ -267,6 +275,8 @@ def narrowing(flt: Filter, names: Names | None = None):
                 chosen = [i for i in chosen if flt.contact in kept[i][1]]
             if flt.account is not None:
                 chosen = [i for i in chosen if flt.account in kept[i][2]]
+            for ref in flt.relates:  # the references are in the folded text: a looser test
+                chosen = [i for i in chosen if ref in kept[i][0]]
             for word in flt.words:
                 by_contact, by_account = names.verdicts(word)
                 chosen = [i for i in chosen if word in kept[i][0] or any(map(by_contact.__getitem__, kept[i][1]))
@@ -326,8 +336,7 @@ def completed_moment(record: dict, tz: tzinfo) -> datetime | None:
 
 def history(records, now: datetime, tz: tzinfo, contact: str | None = None, account: str | None = None) -> list:
     """Completed interactions with a contact or an account, newest first."""
-    done = filter_records(records, Filter(status="completed", contact=contact, account=account), now, tz)
-    return sorted(done, key=lambda r: (completed_moment(r, tz), r["id"]), reverse=True)
+    return filter_records(records, Filter(status="completed", contact=contact, account=account), now, tz)
 
 
 # --- stale contacts and accounts ---------------------------------------------------

@@ -242,12 +242,15 @@ def _follow_ups(env, record) -> list[str]:
 @_people_options
 @_detail_options
 @click.option("--untag", multiple=True, metavar="TAG", help="Remove a tag; repeatable.")
+@click.option("--unrelate", multiple=True, metavar="KIND:REF", help="Remove a reference; repeatable.")
 @commit_option
 @pass_env
 @user_errors
 def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_refs, account_refs, duration,
-         purpose, category, ratings, tags, relates, sets, untag):
-    """Change an interaction that is not completed (a completed one takes only --tag/--untag).
+         purpose, category, ratings, tags, relates, sets, untag, unrelate):
+    """Change an interaction. A completed one keeps its facts (type, time, people,
+    note, outcome): only its links change (--tag, --untag, --relates, --unrelate,
+    --account, --category).
 
     Values replace; --with, --account, --tag and --relates add to what is there.
 
@@ -255,6 +258,7 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
     Examples:
       interact edit 7kq2 --when "mon 10am" --to bob
       interact edit 7kq2 --with "Raj Patel" --tag vip
+      interact edit 7kq2 --relates case:4711 --unrelate case:4700   # a finished call too
     """
     from ..dates import parse_duration
 
@@ -262,7 +266,8 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
         "type": type_, "note": note, "instructions": instructions, "assignee": assignee, "when": when,
         "due": due, "notify": notify or None, "duration": duration, "purpose": purpose, "category": category,
         "ratings": ratings or None, "tags": tags or None, "untag": untag or None, "relates": relates or None,
-        "people": (with_refs or account_refs) or None, "sets": sets or None,
+        "unrelate": unrelate or None, "with": with_refs or None, "accounts": account_refs or None,
+        "sets": sets or None,
     }
     changed = {name for name, value in given.items() if value is not None}
     draft = actions.Draft(
@@ -272,7 +277,8 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
         with_refs=list(with_refs), account_refs=list(account_refs), ratings=parse_pairs(ratings, "--rating"),
         tags=list(tags), relates=list(relates), sets=parse_pairs(sets, "--set"),
     )
-    record = actions.edit(env.store, env.now, env.user, id_, draft, untag=list(untag), changed=changed)
+    record = actions.edit(env.store, env.now, env.user, id_, draft, untag=list(untag), changed=changed,
+                          unrelate=list(unrelate))
     click.echo(msg.updated(record), err=True)
 
 

@@ -85,30 +85,38 @@ def search(env, fmt, words, **filters):
 
 @click.command()
 @whose_options()
-@format_option("table", "json")
+@format_option()
 @pass_env
 @user_errors
 def today(env, fmt, everyone, to_user):
     """The day at a glance: today's interactions, missed ones, and the next one.
+
+    json and yaml give the whole day as one object; csv and ids the day's work,
+    today's interactions then the missed ones (csv says which in `section`).
 
     \b
     Examples:
       interact today
       interact today --everyone
       interact today --format json | jq '.missed | length'
+      interact today --format ids | xargs interact complete --outcome "Done"
     """
+    from ..model import INTERACTION_KEYS
+    from ..render import View
     from .common import with_status
 
     assignee = assignee_from_options(env, everyone, to_user)
     day = query.day_summary(_assigned_to(env, assignee), env.now.astimezone(env.tz).date(), env.now, env.tz, assignee)
-    if fmt == "json":
-        from ..render import View
-
+    if fmt in ("json", "yaml"):
         data = {"date": day.day.isoformat(), "assignee": assignee,
                 "today": [with_status(r, env) for r in day.today],
                 "missed": [with_status(r, env) for r in day.missed],
                 "next": with_status(day.next, env) if day.next else None}
-        emit("json", View(records=[data], one=True))
+        emit(fmt, View(records=[data], one=True))
+    elif fmt in ("csv", "ids"):
+        work = [{"section": section, **with_status(r, env)}
+                for section, records in (("today", day.today), ("missed", day.missed)) for r in records]
+        emit(fmt, View(records=work, columns=["section", *INTERACTION_KEYS, "status"]))
     else:
         click.echo(_day_text(env, day, assignee), nl=False)
 
