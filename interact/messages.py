@@ -554,8 +554,8 @@ def unknown_opportunity(ref, account_id, candidates) -> UserError:
 
 
 def future_log(when) -> UserError:
-    return UserError(f"{when} is in the future, and a log records what took place: use `interact assign` to plan "
-                     "it, or give the time it happened with --when.")
+    return UserError(f"--when {when} is in the future: a log records what took place; use `interact assign` to "
+                     "plan it.")
 
 
 def future_completion(when) -> UserError:

@@ -52,7 +52,7 @@ def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = T
             if len(hits) == 1:
                 return kind, hits[0]
             if hits:
-                raise msg.ambiguous_ref(ref, [_candidate(r) for r in hits],
+                raise msg.ambiguous_ref(ref, [_candidate(r) for r in sorted(hits, key=lambda r: r["id"])],
                                         same_name=len({fold(r.get("name", "")) for r in hits}) == 1)
     return None
 

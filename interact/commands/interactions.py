@@ -194,7 +194,7 @@ def complete(env, ids, outcome, note, next_action, type_, when, ratings, sets, *
       interact complete 7kq2 --outcome "Left voicemail" --follow-up "tomorrow 10am"
       interact complete 7kq2 --outcome "Signed" --when "today 11:00" --rating likelihood=5
       interact complete 7kq2 --outcome "Spoke" --follow-up "fri at 10" --follow-up-type visit --follow-up-to bob
-      interact list --generated --today --format ids | xargs interact complete --outcome "No answer"
+      interact list --generated --today --format ids | xargs -r interact complete --outcome "No answer"
     """
     from .writing import run_hooks
 

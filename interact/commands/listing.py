@@ -99,7 +99,7 @@ def today(env, fmt, everyone, to_user):
       interact today
       interact today --everyone
       interact today --format json | jq '.missed | length'
-      interact today --format ids | xargs interact complete --outcome "Done"
+      interact today --format csv > today.csv
     """
     from ..model import INTERACTION_KEYS
     from ..render import View
