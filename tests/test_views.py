@@ -152,31 +152,6 @@ def test_stale_bad_duration(run):
     assert result.exit_code == 1 and "could not read the duration 'a while'" in result.stderr
 
 
-# --- the README's session ----------------------------------------------------------
-
-def readme_session() -> list[tuple[list[str], str]]:
-    """(arguments, output) of each `$ interact ...` in the README's "Everyday use" block."""
-    import shlex
-
-    from conftest import REPO
-
-    text = (REPO / "README.md").read_text().split("## Everyday use", 1)[1]
-    block = text.split("```console\n", 1)[1].split("```", 1)[0]
-    steps = []
-    for chunk in block.split("$ ")[1:]:
-        command, _, output = chunk.partition("\n")
-        if command.startswith("interact "):
-            steps.append((shlex.split(command, comments=True)[1:], output.rstrip("\n") + "\n"))
-    return steps
-
-
-def test_readme_everyday_session_is_true(run):
-    steps = readme_session()
-    assert [args[0] for args in (a for a, _ in steps)] == ["today", "list", "list", "history"]
-    for args, output in steps:
-        assert run.ok(*args, env=MONDAY_16).stdout == output, args
-
-
 # --- the table: a quick path for plain text, tabulate for the rest -------------------
 
 TABLE_CELLS = ["", "a", "Jane Doe", "  padded  ", "Acme Ltd, Jane Doe", "a very long cell of text", "…é"]
