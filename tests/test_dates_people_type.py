@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from interact.dates import DateError, month_named, parse_datetime, week_named
+from interact.dates import DateError, parse_datetime
+from interact.periods import month_named, week_named
 
 from conftest import interaction_files
 

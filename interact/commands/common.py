@@ -161,7 +161,7 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
     from .. import messages as msg
     from .. import people
     from ..actions import relates_refs
-    from ..dates import month_named, week_named
+    from ..periods import month_named, week_named
     from ..model import fold
     from ..query import Filter
 

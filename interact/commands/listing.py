@@ -178,7 +178,7 @@ def calendar(env, month, everyone, to_user, fmt):
       interact calendar 2026-12 --everyone
       interact calendar next
     """
-    from ..dates import month_named
+    from ..periods import month_named
 
     first = month_named(month or "this", env.now.astimezone(env.tz).date())[0]
     year, number = first.year, first.month
