@@ -59,6 +59,8 @@ class FollowUp:
 
 
 class Logged(NamedTuple):
+    """What `log` and `assign` wrote."""
+
     record: Record
     created: Record | None           # the contact --new made
     follow_up: Record | None = None  # the follow-up --follow-up planned
