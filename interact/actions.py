@@ -15,12 +15,13 @@ from __future__ import annotations
 import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from . import messages as msg
 from . import people
 from .dates import isoformat
 from .errors import UserError
-from .model import Record, derived_id, new_id
+from .model import Record, derived_id, fold, new_id
 from .store import Store
 
 
@@ -48,6 +49,28 @@ class Draft:
     notify: bool = False
     personal: bool = False
     new_contact: dict | None = None  # --new: {"email":..., "phone":...}
+    duplicate: bool = False          # --duplicate: --new may add a namesake
+    follow_up: FollowUp | None = None  # log --follow-up: plan one too
+    follow_up_of: str | None = None  # assign --follow-up-of: an id (or prefix) of an earlier interaction
+
+
+@dataclass
+class FollowUp:
+    """A follow-up to plan (log and complete --follow-up): an open interaction with the same
+    people and accounts, planned at `when`, linked by `follow_up_of`."""
+
+    when: datetime
+    type: str | None = None          # default: the type of the one it follows
+    to: str | None = None            # default: the current user
+    note: str | None = None          # its instructions
+
+
+class Logged(NamedTuple):
+    """What `log` and `assign` wrote."""
+
+    record: Record
+    created: Record | None           # the contact --new made
+    follow_up: Record | None = None  # the follow-up --follow-up planned
 
 
 def _ratings(store: Store, pairs: dict[str, str]) -> dict[str, int]:
@@ -62,12 +85,25 @@ def _ratings(store: Store, pairs: dict[str, str]) -> dict[str, int]:
     return result
 
 
-def _relates(refs: list[str]) -> list[str]:
+def relates_refs(refs) -> list[str]:
+    """KIND:REF references, checked for their form (`--relates` of the commands and filters)."""
     for ref in refs:
         kind, sep, rest = ref.partition(":")
-        if not (sep and kind and rest):
+        if not (sep and kind.strip() and rest.strip()):
             raise msg.bad_relates(ref)
-    return list(refs)
+    return [ref.strip() for ref in refs]
+
+
+def _relates(store: Store, refs: list[str], account_ids) -> list[str]:
+    """The references to store: `opportunity:` must name a known opportunity (by its id or
+    name; stored by its id), looked for first in the interaction's accounts (SPEC §9)."""
+    result = []
+    for ref in relates_refs(refs):
+        kind, _, rest = ref.partition(":")
+        if kind.strip().lower() == "opportunity":
+            ref = f"opportunity:{people.known_opportunity(store, rest.strip(), account_ids)}"
+        result.append(ref)
+    return result
 
 
 def _add_unique(items: list, new) -> list:
@@ -95,7 +131,7 @@ def _gather_people(store: Store, draft: Draft) -> _People:
             fields = {"name": draft.who, **{k: v for k, v in draft.new_contact.items() if v}}
             if explicit_accounts:
                 fields["accounts"] = explicit_accounts[:1]
-            found.created = found.primary = people.unsaved(store, "contact", fields)
+            found.created = found.primary = people.unsaved(store, "contact", fields, draft.duplicate)
         else:
             found.primary, via_account = people.person(store, draft.who)
             if via_account is not None:
@@ -134,8 +170,10 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         raise msg.set_without_contact()
     store.config.check_type(draft.type)  # before the people: the commonest mistake, said first
     ratings = _ratings(store, draft.ratings)
-    relates = _relates(draft.relates)
+    relates_refs(draft.relates)  # the form first; known opportunities once the accounts are known
     found = _gather_people(store, draft)
+    relates = _relates(store, draft.relates, found.accounts)
+    follow_up_of = store.find_interaction(draft.follow_up_of)["id"] if draft.follow_up_of else None
     record = Record({
         "id": new_id(),
         "type": draft.type,
@@ -152,6 +190,7 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
         "created_at": isoformat(now),
         "instructions": draft.instructions,
         "note": draft.note,
+        "follow_up_of": follow_up_of,
         "tags": _add_unique([], draft.tags),
         "ratings": ratings,
         "notify": [user] if draft.notify else [],
@@ -161,53 +200,96 @@ def _new_record(store: Store, now: datetime, user: str, draft: Draft, assignee: 
     return record, found
 
 
-def _finish(store: Store, record: Record, found: _People, draft: Draft) -> Record:
+def _finish(store: Store, record: Record, found: _People, draft: Draft, follow: Record | None = None) -> Record:
     """Write a new interaction and what it changes, under the lock: its rules checked again
     against interact.yaml as it is now (a type renamed meanwhile is refused, never written),
-    an existing person's --set fields first, the interaction next, and the person --new
-    made last (SPEC §7): killed before that, the interaction names someone `interact check`
-    reports missing and `interact contact add NAME` makes."""
+    an existing person's --set fields first, the interaction next, then its follow-up, and
+    the person --new made last (SPEC §7): killed before that, the interaction names someone
+    `interact check` reports missing and `interact contact add NAME` makes."""
     with store.lock():
         store.reload_config()
         check_rules(store, record)
+        if follow is not None:
+            check_rules(store, follow)
         if found.created is None and found.primary is not None:
             people.set_fields(store, found.primary, draft.sets)
         store.save_interaction(record, new=True)
+        if follow is not None:
+            store.save_interaction(follow, new=True)
         if found.created is not None:
-            _save_created(store, record, found, draft.sets)
+            _save_created(store, record, follow, found, draft.sets)
     return record
 
 
-def _save_created(store: Store, record: Record, found: _People, sets: dict) -> None:
+def _save_created(store: Store, record: Record, follow: Record | None, found: _People, sets: dict) -> None:
     """Write the person --new made for `record` (with its --set fields). When another writer
-    took its slug meanwhile, under a fresh one, the interaction following; when it cannot be
-    written, the interaction is taken back, so that nothing has changed."""
+    took its slug meanwhile, under a fresh one, the interaction (and its follow-up) following;
+    when it cannot be written, they are taken back, so that nothing has changed."""
     created = found.created
     people.change_fields(created, sets)
+    written = [r for r in (record, follow) if r is not None]
     try:
         made = people.save_new(store, "contact", created)
     except OSError:
         with contextlib.suppress(OSError):  # if even that fails, the error says what was written
-            store.take_back(record.path)
+            for each in written:
+                store.take_back(each.path)
         raise
     if made["id"] != created["id"]:
-        record["contacts"] = [made["id"] if c == created["id"] else c for c in record["contacts"]]
-        store.save_interaction(record)
+        for each in written:
+            each["contacts"] = [made["id"] if c == created["id"] else c for c in each["contacts"]]
+            store.save_interaction(each)
     found.created = found.primary = made
 
 
-def log(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
-    """Record an interaction that took place: completed at its `when` (default now)."""
+def log(store: Store, now: datetime, user: str, draft: Draft) -> Logged:
+    """Record an interaction that took place: completed at its `when` (default now, never
+    later: a plan is for `assign`); with `draft.follow_up`, plan its follow-up too."""
+    if draft.when is not None and draft.when > now:
+        raise msg.future_log(_shown(draft.when))
     record, found = _new_record(store, now, user, draft, assignee=user)
     when = record.get("when") or isoformat(now)
     record.update(when=when, outcome=draft.outcome, completed_at=when, completed_by=user)
-    return _finish(store, record, found, draft), found.created
+    follow = follow_up(store, now, user, record, draft.follow_up) if draft.follow_up else None
+    return Logged(_finish(store, record, found, draft, follow), found.created, follow)
 
 
-def assign(store: Store, now: datetime, user: str, draft: Draft) -> tuple[Record, Record | None]:
+def assign(store: Store, now: datetime, user: str, draft: Draft) -> Logged:
     """Plan or hand out an interaction: open, assigned to draft.assignee or the user."""
     record, found = _new_record(store, now, user, draft, assignee=draft.assignee or user)
-    return _finish(store, record, found, draft), found.created
+    return Logged(_finish(store, record, found, draft), found.created)
+
+
+def _shown(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M")
+
+
+def follow_up_id(rid: str) -> str:
+    """The id of the follow-up planned for interaction `rid` (log or complete --follow-up): the
+    same on every run, so that running the command again after a crash finds the one it made."""
+    return derived_id(f"follow-up:{rid}")
+
+
+def follow_up(store: Store, now: datetime, user: str, record: dict, plan: FollowUp) -> Record:
+    """The follow-up of `record` that `plan` asks for (not written), checked against the store's rules:
+    open, with the same people, accounts, purpose and category, assigned to `plan.to` or the user."""
+    follow = Record({
+        "id": follow_up_id(record["id"]),
+        "type": plan.type or record["type"],
+        "purpose": record.get("purpose"),
+        "category": record.get("category"),
+        "when": isoformat(plan.when),
+        "contacts": list(record.get("contacts") or []),
+        "accounts": list(record.get("accounts") or []),
+        "assignee": plan.to or user,
+        "created_by": user,
+        "created_at": isoformat(now),
+        "instructions": plan.note,
+        "follow_up_of": record["id"],
+        "personal": record.get("personal", False),
+    })
+    check_rules(store, follow)
+    return follow
 
 
 def _contact_to_set(store: Store, record: dict, sets: dict) -> Record | None:
@@ -227,17 +309,11 @@ def _append(text: str | None, more: str | None) -> str | None:
     return f"{text}\n{more}" if text else more
 
 
-def follow_up_id(rid: str) -> str:
-    """The id of the follow-up `complete --follow-up` plans for interaction `rid`: the same on
-    every run, so that running it again after a crash finds the follow-up it made."""
-    return derived_id(f"follow-up:{rid}")
-
-
 def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: str, note=None,
              next_action=None, type=None, when: datetime | None = None, ratings=None, sets=None,
-             follow_up: datetime | None = None, follow_up_type=None, follow_up_to=None
-             ) -> tuple[Record, Record | None]:
-    """Complete an open or missed interaction; optionally plan its follow-up.
+             plan: FollowUp | None = None) -> tuple[Record, Record | None]:
+    """Complete an open or missed interaction (at `when`, never later than now); optionally
+    plan its follow-up.
 
     The writes: the --set fields, the follow-up (id from follow_up_id), the completion. Run
     again after a crash, the command finds the follow-up it made and completes; finding the
@@ -245,21 +321,18 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
     follow-up if that is what is missing, and otherwise changes nothing (the same output as
     the first run). Any other completion of a completed interaction is refused.
     """
+    if when is not None and when > now:
+        raise msg.future_completion(_shown(when))
     with store.lock():
         store.reload_config()
         record = store.find_interaction(prefix)
         if type:
             store.config.check_type(type)
         new_ratings = _ratings(store, ratings or {})
-        if follow_up_type:
-            store.config.check_type(follow_up_type)
-        if follow_up_to:
-            store.config.check_user(follow_up_to)
         if record.get("completed_at"):
-            if follow_up is None or (record.get("outcome"), record.get("completed_by")) != (outcome, user):
+            if plan is None or (record.get("outcome"), record.get("completed_by")) != (outcome, user):
                 raise msg.already_completed(record)
-            return record, _follow_up_once(store, _follow_up(record, now, user, follow_up, follow_up_type,
-                                                             follow_up_to))
+            return record, _follow_up_once(store, follow_up(store, now, user, record, plan))
         if type:
             record["type"] = type
         completed_at = isoformat(when if when is not None else now)
@@ -275,31 +348,13 @@ def complete(store: Store, now: datetime, user: str, prefix: str, *, outcome: st
             completed_by=user,
         )
         to_set = _contact_to_set(store, record, sets)
+        follow = follow_up(store, now, user, record, plan) if plan is not None else None
         if to_set is not None:
             people.set_fields(store, to_set, sets)
-        follow = None
-        if follow_up is not None:
-            follow = _follow_up_once(store, _follow_up(record, now, user, follow_up, follow_up_type, follow_up_to))
+        if follow is not None:
+            follow = _follow_up_once(store, follow)
         store.save_interaction(record)
     return record, follow
-
-
-def _follow_up(record: dict, now: datetime, user: str, when: datetime, type=None, assignee=None) -> Record:
-    """The open interaction that follows `record` up, with the same people."""
-    return Record({
-        "id": follow_up_id(record["id"]),
-        "type": type or record["type"],
-        "purpose": record.get("purpose"),
-        "category": record.get("category"),
-        "when": isoformat(when),
-        "contacts": list(record.get("contacts") or []),
-        "accounts": list(record.get("accounts") or []),
-        "assignee": assignee or user,
-        "created_by": user,
-        "created_at": isoformat(now),
-        "follow_up_of": record["id"],
-        "personal": record.get("personal", False),
-    })
 
 
 def _follow_up_once(store: Store, follow: Record) -> Record:
@@ -312,23 +367,30 @@ def _follow_up_once(store: Store, follow: Record) -> Record:
         return follow
 
 
-EDITABLE_WHEN_COMPLETED = {"tags", "untag"}
+# what `edit` may change of a completed interaction: its links, never its facts (SPEC §4)
+EDITABLE_WHEN_COMPLETED = {"tags", "untag", "relates", "unrelate", "accounts", "category"}
+# the option that changes each of the others, for the message that refuses them
+FACT_OPTIONS = {"type": "--type", "note": "--note", "instructions": "--instructions", "assignee": "--to",
+                "when": "--when", "due": "--due", "notify": "--notify", "duration": "--duration",
+                "purpose": "--purpose", "ratings": "--rating", "with": "--with", "sets": "--set"}
 
 
 def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
-         untag: list[str] = (), changed: set[str] = frozenset()) -> Record:
+         untag: list[str] = (), changed: set[str] = frozenset(), unrelate: list[str] = ()) -> Record:
     """Change the fields named in `changed` (plus list additions) of an interaction.
 
-    Scalars are replaced; --with, --account, --tag and --relates add to their lists.
-    A completed interaction only takes tag changes.
+    Scalars are replaced; --with, --account, --tag and --relates add to their lists, --untag
+    and --unrelate remove from them. A completed interaction keeps its facts: only the
+    changes in EDITABLE_WHEN_COMPLETED (its links) are taken.
     """
     with store.lock():
         store.reload_config()
         record = store.find_interaction(prefix)
         if not changed:
             raise msg.nothing_to_edit()
-        if record.get("completed_at") and changed - EDITABLE_WHEN_COMPLETED:
-            raise msg.edit_completed(record)
+        facts = sorted(changed - EDITABLE_WHEN_COMPLETED)
+        if record.get("completed_at") and facts:
+            raise msg.edit_completed(record, [FACT_OPTIONS.get(name, name) for name in facts])
         if "type" in changed:
             store.config.check_type(draft.type)
             record["type"] = draft.type
@@ -343,8 +405,6 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
             record["notify"] = [*(record.get("notify") or []), user]
         if "ratings" in changed:
             record["ratings"] = {**(record.get("ratings") or {}), **_ratings(store, draft.ratings)}
-        if "relates" in changed:
-            record["relates_to"] = _add_unique(list(record.get("relates_to") or []), _relates(draft.relates))
         if "tags" in changed:
             record["tags"] = _add_unique(list(record.get("tags") or []), draft.tags)
         if "untag" in changed:
@@ -355,6 +415,12 @@ def edit(store: Store, now: datetime, user: str, prefix: str, draft: Draft,
             record["accounts"] = _add_unique(list(record.get("accounts") or []), found.accounts)
             if found.contacts or found.accounts:
                 record.pop("personal", None)
+        if "relates" in changed:  # after the accounts: an opportunity is looked for in them first
+            record["relates_to"] = _add_unique(list(record.get("relates_to") or []),
+                                               _relates(store, draft.relates, record.get("accounts") or []))
+        if "unrelate" in changed:
+            gone = {fold(ref) for ref in relates_refs(unrelate)}
+            record["relates_to"] = [ref for ref in record.get("relates_to") or [] if fold(ref) not in gone]
         check_rules(store, record)
         to_set = _contact_to_set(store, record, draft.sets)
         if to_set is not None:  # first: harmless to do twice, so a retry after a crash loses nothing

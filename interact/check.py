@@ -221,6 +221,13 @@ class _Checker:
                     others = [r.path.relative_to(self.root).as_posix() for r in records if r is not record]
                     self.report(record.path, msg.duplicate_id(rid, others))
                 self.check_place(store, record)
+                self.check_category(store, record)
+
+    def check_category(self, store: Store, record: Record) -> None:
+        """With `require_category: true`, every interaction carries one (those from before the
+        rule, or from a clone without it, are named here; `edit --category` fixes them)."""
+        if store.config.require_category and not record.get("category"):
+            self.report(record.path, msg.missing_category(store.config.categories))
 
     def check_place(self, store: Store, record: Record) -> None:
         """An interaction lives in the YYYY/MM folder of its when, else due, else created_at."""

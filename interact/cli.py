@@ -131,7 +131,11 @@ class LazyGroup(click.Group):
         # only a command about to run reads ahead (help lists every command through get_command)
         if args and args[0] in READ_AHEAD and not ctx.resilient_parsing:
             _read_ahead(ctx)
-        return super().resolve_command(ctx, args)
+        try:
+            return super().resolve_command(ctx, args)
+        except click.exceptions.NoSuchCommand as error:  # click suggests only from the commands loaded
+            raise click.exceptions.NoSuchCommand(error.command_name, possibilities=self.list_commands(ctx),
+                                                 ctx=ctx) from None
 
     def get_command(self, ctx, name):
         if name in self.lazy:
@@ -224,12 +228,12 @@ class Env:
     def when(self, text):
         from .dates import parse_datetime
 
-        return parse_datetime(text, self.now, self.tz)
+        return parse_datetime(text, self.now, self.tz, date_order=self.store.config.date_order)
 
     def date(self, text):
         from .dates import parse_date
 
-        return parse_date(text, self.now, self.tz)
+        return parse_date(text, self.now, self.tz, date_order=self.store.config.date_order)
 
     def flush_warnings(self):
         if "store" in self.__dict__:

@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DATE_EXAMPLES = (
-    "2026-11-28, 2026-11-28T14:30, today, tomorrow 9am, fri, last fri, 14:30, "
-    "+3d, -2h, 'in 3 days', '3 days ago'"
+    "2026-11-28, 2026-11-28T14:30, today, tomorrow 9am, fri, last fri, 'fri at 10', 14:30, eod, "
+    "'next week', +3d, -2h, 'in 3 days', '3 days ago'"
 )
 DURATION_EXAMPLES = "30, 30m, 1h, 1h30m, 2d, 1w"
 
@@ -103,18 +103,23 @@ def _localize(naive: datetime, tz: tzinfo) -> datetime:
 
 
 def parse_datetime(
-    text: str, now: datetime, tz: tzinfo, default_time: time = time(9, 0)
+    text: str, now: datetime, tz: tzinfo, default_time: time = time(9, 0), date_order: str | None = None
 ) -> datetime:
     """A tz-aware datetime for `text`, relative to the tz-aware `now`.
 
     Date-only forms get `default_time`; naive results are interpreted in `tz`.
-    An explicit offset in ISO input is kept as given.
+    An explicit offset in ISO input is kept as given. Numeric dates with slashes
+    (3/12/2026) are read in `date_order` (dmy, mdy or ymd), and refused without one.
     """
     local_now = now.astimezone(tz)
     normalized = " ".join(text.lower().split())
     try:
-        result = _parse_known_form(normalized, local_now, tz, default_time)
+        # the forms of §9 first: to the built-in ones 'fri at 10' is a bare number, not a time
+        result = _parse_spoken_form(normalized, local_now, tz, default_time, date_order)
         if result is None:
+            result = _parse_known_form(normalized, local_now, tz, default_time)
+        if result is None:
+            _refuse_guessed_numeric_date(normalized)
             result = _parse_free_form(text, local_now, tz, default_time)
     except OverflowError:  # +99999999w, 9999-12-31T23:59 in a zone behind UTC
         raise _range_error(text) from None
@@ -146,9 +151,9 @@ def _range_error(text: str) -> DateError:
     return DateError(msg.out_of_range_time(text, FIRST_YEAR, LAST_YEAR))
 
 
-def parse_date(text: str, now: datetime, tz: tzinfo) -> date:
+def parse_date(text: str, now: datetime, tz: tzinfo, date_order: str | None = None) -> date:
     """The calendar date (in tz) of anything parse_datetime accepts."""
-    return parse_datetime(text, now, tz).astimezone(tz).date()
+    return parse_datetime(text, now, tz, date_order=date_order).astimezone(tz).date()
 
 
 def _parse_known_form(
@@ -238,6 +243,60 @@ def _parse_free_form(
     except (ValueError, OverflowError) as exc:  # dateutil's ParserError is a ValueError
         raise _date_error(text) from exc
     return parsed if parsed.tzinfo else _localize(parsed, tz)
+
+
+# --- the forms people type (SPEC §9): eod, tonight, next week, this fri, fri at 10, 3/12/2026 ---
+
+_NAMED_TIMES = {"eod": time(17, 0), "tonight": time(19, 0)}
+_THIS_WEEKDAY = re.compile(rf"this\s+(?P<weekday>{_alternation(_WEEKDAYS)})(?:\s+(?:at\s+)?(?P<time>.+))?")
+_NEXT_PERIOD = re.compile(r"next\s+(?P<period>week|month)(?:\s+(?:at\s+)?(?P<time>.+))?")
+_AT_HOUR = re.compile(r"(?:(?P<day>.+?)\s+)?at\s+(?P<hour>\d{1,2})")
+_SLASHED_DAY_TIME = re.compile(r"(?P<day>\d{1,4}[/.]\d{1,2}[/.]\d{1,4})(?:\s+(?:at\s+)?(?P<time>.+))?")
+# a day and a month written with a slash or a dot, in any other shape (3/12, 3/12/26 9am...)
+_NUMERIC_DATE_HINT = re.compile(r"\d\s*[/.]\s*\d")
+
+
+def _parse_spoken_form(
+    text: str, local_now: datetime, tz: tzinfo, default_time: time, date_order: str | None
+) -> datetime | None:
+    """The forms of SPEC §9 that the built-in ones do not cover; None when `text` is none of them.
+    A numeric date with slashes is never left to dateutil, which would guess its order."""
+    today = local_now.date()
+    if match := _AT_HOUR.fullmatch(text):  # 'fri at 10': a bare hour, said with 'at'
+        day = local_now
+        if match["day"]:
+            day = (_parse_spoken_form(match["day"], local_now, tz, default_time, date_order)
+                   or _parse_known_form(match["day"], local_now, tz, default_time))
+        if day is None:
+            return None
+        return _localize(datetime.combine(day.date(), time(int(match["hour"]))), tz)
+    if text in _NAMED_TIMES:
+        return _localize(datetime.combine(today, _NAMED_TIMES[text]), tz)
+    if match := _THIS_WEEKDAY.fullmatch(text):  # this week's (Monday to Sunday), even if past
+        day = week_bounds(today)[0] + timedelta(days=_WEEKDAYS[match["weekday"]])
+        return _localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
+    if match := _NEXT_PERIOD.fullmatch(text):
+        if match["period"] == "week":
+            day = week_bounds(today)[0] + timedelta(days=7)
+        else:
+            day = month_bounds(today)[1] + timedelta(days=1)
+        return _localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
+    if match := _SLASHED_DAY_TIME.fullmatch(text):
+        day = slashed_date(match["day"], date_order)
+        return _localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
+    return None
+
+
+def _refuse_guessed_numeric_date(text: str) -> None:
+    """Text none of our forms read that holds a day and month with a slash or a dot (3/12,
+    3.12.26 9am) is refused: dateutil would guess which number is the month."""
+    if _NUMERIC_DATE_HINT.search(text):
+        raise DateError(f"could not read the date {text!r}: write the date as 2026-12-03 "
+                        "(or 3/12/2026 with `date_order: dmy` or `mdy` in interact.yaml)")
+
+
+def _time_or(text: str | None, default_time: time) -> time:
+    return parse_time(text) if text else default_time
 
 
 _TIME_OF_DAY = re.compile(_TIME)
@@ -403,3 +462,10 @@ def week_bounds(d: date) -> tuple[date, date]:
     """Monday and Sunday of the week containing d."""
     monday = d - timedelta(days=d.weekday())
     return monday, monday + timedelta(days=6)
+
+
+def month_bounds(d: date) -> tuple[date, date]:
+    """The first and last day of the month containing d."""
+    first = d.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)

@@ -44,7 +44,7 @@ from .files import NotPlainFile, read_plain
 from .model import Record
 
 INDEX_NAME = "index.sqlite"
-FORMAT = 6  # bump when what is stored changes
+FORMAT = 7  # bump when what is stored changes
 MARGIN_NS = 2_000_000_000  # covers coarse file-system clocks (2 s on FAT) and in-flight writes
 FIND = "find"
 FIND_FROM = 1000  # files: below this a walk in Python is quicker than starting `find`

@@ -230,9 +230,10 @@ def no_match(ref, kinds, close) -> UserError:
     return UserError(f"no {' or '.join(kinds)} matches '{ref}': {hint}{closing}", close)
 
 
-def ambiguous_ref(ref, candidates) -> UserError:
-    return UserError(f"'{ref}' matches {len(candidates)} records: use the id or the full name of one of them:",
-                     candidates)
+def ambiguous_ref(ref, candidates, same_name=False) -> UserError:
+    """`same_name`: they all have one name, so only an id tells them apart."""
+    which = "the id" if same_name else "the id or the full name"
+    return UserError(f"'{ref}' matches {len(candidates)} records: use {which} of one of them:", candidates)
 
 
 def account_without_contact(account) -> UserError:
@@ -323,8 +324,10 @@ def already_completed(record) -> UserError:
                      f"Add to it with `interact comment {record['id'][:4]} TEXT`.")
 
 
-def edit_completed(record) -> UserError:
-    return UserError(f"{record['id']} is completed and can no longer be edited, except its tags (--tag, --untag). "
+def edit_completed(record, options) -> UserError:
+    """`options`: the options given that would change its facts."""
+    return UserError(f"{record['id']} is completed, so its facts stay as they were ({', '.join(options)} cannot "
+                     "change them); only its links can: --tag, --untag, --relates, --unrelate, --account, --category. "
                      f"Add to it with `interact comment {record['id'][:4]} TEXT`.")
 
 
@@ -342,10 +345,6 @@ def empty_note() -> UserError:
 
 
 # --- listings ----------------------------------------------------------------------
-
-def bad_month(text) -> UserError:
-    return UserError(f"could not read the month '{text}': give it as YEAR-MONTH, e.g. 2026-11.")
-
 
 def no_search_words() -> UserError:
     return UserError("give a word or a quoted phrase to search for: `interact search renewal \"left voicemail\"`.")
@@ -841,3 +840,50 @@ def out_of_range_time(text, first, last) -> str:
 def out_of_range_duration(text, longest, positive) -> str:
     return (f"the duration {text!r} should be {'more than 0 and ' if positive else ''}at most {longest}: "
             "try 30, 30m, 1h, 1h30m, 2d, 1w")
+
+
+# --- people, follow-ups, opportunities, dates and listings (SPEC §9) ----------------
+
+def empty_ref(kinds) -> UserError:
+    return UserError(f"an empty reference names no {' or '.join(kinds)}: give an id, a name, an email or a phone "
+                     "number, e.g. \"Jane Doe\".")
+
+
+def already_exists(kind, what, candidates) -> UserError:
+    """`what`: how the new one is like them: "named 'Jane Doe'", "with the email 'jane@example.com'"."""
+    article = "an" if kind[0] in "aeiou" else "a"
+    return UserError(f"{article} {kind} {what} is already in the store: use it by its id, or add another anyway "
+                     "with --duplicate.", candidates)
+
+
+def unknown_opportunity(ref, account_id, candidates) -> UserError:
+    where = f"account '{account_id}' has" if account_id else "the store has"
+    if not candidates:
+        return UserError(f"no opportunity '{ref}': {where} none. Add one with "
+                         f"`interact account edit {account_id or 'ACCOUNT'} --opportunity 'NAME=VALUE'`.")
+    return UserError(f"no opportunity '{ref}': {where} these (name one by its id):", candidates)
+
+
+def future_log(when) -> UserError:
+    return UserError(f"--when {when} is in the future: a log records what took place; use `interact assign` to "
+                     "plan it.")
+
+
+def future_completion(when) -> UserError:
+    return UserError(f"--when {when} is in the future: an interaction is completed once it took place. Use "
+                     "`interact edit ID --when ...` to plan it for then.")
+
+
+def not_completed_ids(count, total) -> UserError:
+    return UserError(f"{count} of the {total} interactions were not completed (see the lines above).")
+
+
+def missing_category(categories) -> str:
+    listed = f" (one of: {_listed(categories)})" if categories else ""
+    return (f"has no category, and interact.yaml sets require_category: true: add one{listed} with "
+            "`interact edit ID --category NAME` (completed ones too)")
+
+
+def follow_up_options_alone() -> UserError:
+    return UserError("--follow-up-type, --follow-up-to and --follow-up-note describe a follow-up: add --follow-up WHEN, "
+                     "e.g. --follow-up 'fri at 10'.")

@@ -7,7 +7,7 @@ import functools
 import re
 
 from . import messages as msg
-from .model import Record, slugify
+from .model import Record, fold, slugify
 from .store import Store
 
 _PHONE_LIKE = re.compile(r"^[\d\s()+.\-]{5,}$")
@@ -18,15 +18,17 @@ def _digits(text) -> str:
 
 
 def _rules(ref: str):
-    """The matching rules of SPEC §2, strictest first: each a test of one record."""
-    folded = ref.casefold()
+    """The matching rules of SPEC §2, strictest first: each a test of one record. Names
+    match ignoring accents too (SPEC §9: `zoe` finds Zoë), after an exact match with them."""
+    lower, folded = ref.casefold(), fold(ref)
     yield lambda r: r.get("id") == ref
-    yield lambda r: str(r.get("name", "")).casefold() == folded
-    yield lambda r: str(r.get("email") or "").casefold() == folded
+    yield lambda r: str(r.get("name", "")).casefold() == lower
+    yield lambda r: fold(r.get("name", "")) == folded
+    yield lambda r: str(r.get("email") or "").casefold() == lower
     if _PHONE_LIKE.match(ref):
         digits = _digits(ref)
         yield lambda r: r.get("phone") and _digits(r["phone"]) == digits
-    yield lambda r: folded in str(r.get("name", "")).casefold()
+    yield lambda r: folded in fold(r.get("name", ""))
 
 
 def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = True) -> tuple[str, Record] | None:
@@ -35,7 +37,10 @@ def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = T
     A stricter rule that matches wins over a looser one; within one rule, matches of
     the preferred kind win. Several matches are a user error. `loose=False` leaves out
     the last rule (a part of the name), for imports, where a guess would go unseen.
+    A reference that is empty or only white space names nobody.
     """
+    if not ref.strip():
+        return None
     for kind in kinds:  # the first rule, exact id, by reading the one file named after it
         record = store.record_by_id(kind, ref.strip())
         if record is not None:
@@ -48,12 +53,21 @@ def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = T
             if len(hits) == 1:
                 return kind, hits[0]
             if hits:
-                raise msg.ambiguous_ref(ref, [f"{r['id']}  {r.get('name', '')}" for r in hits])
+                raise msg.ambiguous_ref(ref, [_candidate(r) for r in sorted(hits, key=lambda r: r["id"])],
+                                        same_name=len({fold(r.get("name", "")) for r in hits}) == 1)
     return None
+
+
+def _candidate(record: Record) -> str:
+    """A record as a candidate on an error's lines: id, name and, to tell namesakes apart, email."""
+    email = record.get("email")
+    return f"{record['id']}  {record.get('name', '')}" + (f"  <{email}>" if email else "")
 
 
 def resolve(store: Store, ref: str, kinds=("contact", "account")) -> tuple[str, Record]:
     """The one (kind, record) that `ref` names (see `lookup`); no match is a user error."""
+    if not ref.strip():
+        raise msg.empty_ref(kinds)
     found = lookup(store, ref, kinds)
     if found is not None:
         return found
@@ -120,16 +134,32 @@ def _locked(change):
     return locked
 
 
-@_locked
-def create(store: Store, kind: str, fields: dict) -> Record:
-    """Add a contact or account with a fresh slug id; never replaces an existing file (and,
-    under the lock, two writers adding one name at once get two slugs at the first try)."""
-    return save_new(store, kind, unsaved(store, kind, fields))
+def create(store: Store, kind: str, fields: dict, duplicate: bool = False) -> Record:
+    """Add a contact or account with a fresh slug id; never replaces an existing file. Under
+    the store's lock, so that two adds of one name at once cannot both pass `unsaved`'s check."""
+    with store.lock():
+        return save_new(store, kind, unsaved(store, kind, fields, duplicate))
 
 
-def unsaved(store: Store, kind: str, fields: dict) -> Record:
-    """A new contact or account with a fresh slug id, not written yet (see save_new)."""
+def unsaved(store: Store, kind: str, fields: dict, duplicate: bool = False) -> Record:
+    """A new contact or account with a fresh slug id, not written yet (see save_new). One with
+    the name (ignoring case and accents) or the email of a record already there is refused,
+    unless `duplicate` (SPEC §9: no silent duplicates)."""
+    if not duplicate:
+        same = namesakes(store, kind, fields["name"], fields.get("email"))
+        if same:
+            by_name = any(fold(r.get("name", "")) == fold(fields["name"]) for r in same)
+            what = f"named '{fields['name']}'" if by_name else f"with the email '{fields['email']}'"
+            raise msg.already_exists(kind, what, [_candidate(r) for r in same])
     return Record({"id": unique_id(store, kind, fields["name"]), **fields})
+
+
+def namesakes(store: Store, kind: str, name: str, email: str | None = None) -> list[Record]:
+    """The contacts or accounts with this name (ignoring case and accents) or this email."""
+    pool = store.contacts() if kind == "contact" else store.accounts()
+    folded, mail = fold(name), (email or "").strip().casefold()
+    return [r for r in pool.values()
+            if fold(r.get("name", "")) == folded or (mail and str(r.get("email") or "").strip().casefold() == mail)]
 
 
 def save_new(store: Store, kind: str, record: Record) -> Record:
@@ -203,21 +233,24 @@ def display_name(store: Store, kind: str, rid: str) -> str:
 
 
 def _cadence(text: str | None) -> str | None:
-    if text is None:  # an empty one is refused by parse_duration, never taken for none
+    """A cadence as the user wrote it (`30d` stays `30d`), once it is known to read as a duration
+    within the cadence's range (an empty one is refused by parse_duration, never taken for none)."""
+    if text is None:
         return None
-    from .dates import MAX_CADENCE, format_duration, parse_duration
+    from .dates import MAX_CADENCE, parse_duration
 
-    return format_duration(parse_duration(text, longest=MAX_CADENCE, positive=True))
+    parse_duration(text, longest=MAX_CADENCE, positive=True)
+    return text.strip()
 
 
 def add_contact(store: Store, name: str, *, email=None, phone=None, account_refs=(), sets=None,
-                cadence=None) -> Record:
+                cadence=None, duplicate: bool = False) -> Record:
     fields = {
         "name": _name("contact", name), "email": email, "phone": phone,
         "accounts": [account(store, ref)["id"] for ref in account_refs],
         "fields": {k: v for k, v in (sets or {}).items() if v}, "cadence": _cadence(cadence),
     }
-    return create(store, "contact", fields)
+    return create(store, "contact", fields, duplicate)
 
 
 @_locked
@@ -248,27 +281,102 @@ def _kind(kind):
 
 
 def add_account(store: Store, name: str, *, kind=None, town=None, postcode=None, default_contact=None,
-                opportunity_pairs=None, cadence=None) -> Record:
+                opportunity_pairs=None, cadence=None, duplicate: bool = False) -> Record:
     fields = {
         "name": _name("account", name), "kind": _kind(kind), "town": town, "postcode": postcode,
         "default_contact": person(store, default_contact)[0]["id"] if default_contact else None,
         "opportunities": opportunities(opportunity_pairs or {}), "cadence": _cadence(cadence),
     }
-    return create(store, "account", fields)
+    return create(store, "account", fields, duplicate)
 
 
 @_locked
 def edit_account(store: Store, ref: str, *, name=None, kind=None, town=None, postcode=None, default_contact=None,
-                 opportunity_pairs=None, cadence=None) -> Record:
+                 opportunity_pairs=None, cadence=None, won=(), lost=(), now=None) -> Record:
+    """Change an account; `won` and `lost` name opportunities to close (at `now`)."""
     record = store.reread(account(store, ref), "account")  # as its file holds it now
     changes = {"name": _name("account", name) if name is not None else None, "kind": _kind(kind), "town": town, "postcode": postcode,
                "cadence": _cadence(cadence) if cadence is not None else None}
     if default_contact is not None:
         changes["default_contact"] = person(store, default_contact)[0]["id"]
     record.update({k: v for k, v in changes.items() if v is not None})
-    added = opportunities(opportunity_pairs or {})
-    if added:
-        kept = [o for o in record.get("opportunities") or [] if o.get("id") not in {a["id"] for a in added}]
-        record["opportunities"] = kept + added
+    _revalue(record, opportunities(opportunity_pairs or {}))
+    for stage, refs in (("won", won), ("lost", lost)):
+        for opportunity_ref in refs:
+            _close(record, opportunity_ref, stage, now)
     store.save(record, "account")
     return record
+
+
+# --- opportunities: open, then won or lost (SPEC §9) ---------------------------------
+
+def _revalue(record: Record, added: list[dict]) -> None:
+    """Add open opportunities; one with the id of an existing one gives it the new name and
+    value, and keeps its stage (a won deal's value may be corrected without reopening it)."""
+    current = [dict(o) for o in record.get("opportunities") or [] if isinstance(o, dict)]
+    for new in added:
+        same = next((o for o in current if o.get("id") == new["id"]), None)
+        if same is None:
+            current.append(new)
+        else:
+            same.update(name=new["name"], value=new["value"])
+    if added:
+        record["opportunities"] = current
+
+
+def find_opportunity(account_record: Record, ref: str) -> dict:
+    """The account's opportunity whose id is `ref`, or whose name is (ignoring case and accents)."""
+    found = [o for o in account_record.get("opportunities") or [] if _names(o, ref)]
+    if len(found) != 1:
+        raise msg.unknown_opportunity(ref, account_record["id"], opportunity_lines([account_record]))
+    return found[0]
+
+
+def _names(opportunity, ref: str) -> bool:
+    """Whether `ref` is the opportunity's id, or its name ignoring case and accents."""
+    return isinstance(opportunity, dict) and (opportunity.get("id") == ref.strip()
+                                              or fold(opportunity.get("name", "")) == fold(ref))
+
+
+def _close(record: Record, ref: str, stage: str, now) -> None:
+    from .dates import isoformat
+
+    opportunity = find_opportunity(record, ref)
+    if opportunity.get("stage") != stage:
+        opportunity.update(stage=stage, closed_at=isoformat(now))
+
+
+def opportunity_lines(accounts, with_account: bool = False) -> list[str]:
+    """Each opportunity of these accounts, one a line: 'renewal-2027  Renewal 2027: 12,000, open'
+    (then ' (acme-ltd)', its account, `with_account`)."""
+    lines = []
+    for record in accounts:
+        for o in record.get("opportunities") or []:
+            if isinstance(o, dict):
+                where = f" ({record['id']})" if with_account else ""
+                lines.append(f"{o.get('id', '')}  {o.get('name', '')}: {describe_opportunity(o)}{where}")
+    return lines
+
+
+def describe_opportunity(opportunity: dict) -> str:
+    """Its value and stage: '12,000, open', '3,000, won 2026-11-20'."""
+    value = opportunity.get("value")
+    amount = f"{value:,}" if isinstance(value, (int, float)) and not isinstance(value, bool) else str(value or 0)
+    stage = str(opportunity.get("stage") or "open")
+    closed = str(opportunity.get("closed_at") or "")[:10]
+    return f"{amount}, {stage}" + (f" {closed}" if closed and stage != "open" else "")
+
+
+def known_opportunity(store: Store, ref: str, account_ids) -> str:
+    """The id of the opportunity `ref` names (its id, or its name ignoring case and accents),
+    looked for in the accounts `account_ids` first, then in every account; none is a user
+    error listing those of `account_ids` (or of every account, when it has none)."""
+    accounts = store.accounts()
+    own = [accounts[rid] for rid in account_ids if rid in accounts]
+    for pool in (own, list(accounts.values())):
+        for record in pool:
+            for o in record.get("opportunities") or []:
+                if _names(o, ref):
+                    return str(o.get("id") or slugify(o.get("name", "")))
+    shown = own if any(r.get("opportunities") for r in own) else list(accounts.values())
+    raise msg.unknown_opportunity(ref, None, opportunity_lines(shown, with_account=True))

@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from .dates import MAX_CADENCE, end_of_day, parse_duration, parse_iso
+from .dates import MAX_CADENCE, end_of_day, month_bounds, parse_duration, parse_iso
+from .model import fold
 
 STATUSES = ("open", "missed", "completed")
 STATUS_FILTERS = (*STATUSES, "outstanding", "all")
 
-# the text fields that `search` looks in, besides posts, tags and names
+# the text fields that `search` looks in, besides posts, tags, references and names
 SEARCHED_FIELDS = ("note", "instructions", "outcome", "next_action", "type", "purpose")
 
 
@@ -112,14 +113,10 @@ def count_by_status(records, now: datetime, tz: tzinfo) -> dict[str, int]:
 
 # --- search ------------------------------------------------------------------------
 
-def _folded(text) -> str:
-    """Case-folded, with every run of white space one space, so phrases match across line breaks."""
-    return " ".join(str(text).split()).casefold()
-
-
 def search_terms(words) -> tuple[str, ...]:
-    """The words and phrases to look for; an argument holding a space stays one phrase."""
-    return tuple(term for term in (_folded(word) for word in words) if term)
+    """The words and phrases to look for, folded (model.fold: `zoe` finds Zoë, phrases match
+    across line breaks); an argument holding a space stays one phrase."""
+    return tuple(term for term in (fold(word) for word in words) if term)
 
 
 @dataclass(frozen=True)
@@ -155,21 +152,22 @@ class _Verdicts(dict):
     """id -> whether the name it has in `pool` holds `word` (or the id itself, when it names nobody)."""
 
     def __init__(self, word: str, pool: dict[str, str]):
-        super().__init__((i, word in _folded(name)) for i, name in pool.items())
+        super().__init__((i, word in fold(name)) for i, name in pool.items())
         self.word = word
 
     def __missing__(self, rid) -> bool:
-        verdict = self[rid] = bool(rid) and self.word in _folded(rid)
+        verdict = self[rid] = bool(rid) and self.word in fold(rid)
         return verdict
 
 
 def own_text(record: dict) -> str:
     """What `search` looks in of the record itself, folded, one field a line (so that a
-    phrase never spans two fields)."""
+    phrase never spans two fields): `4711` and `case:4711` both find `relates_to: [case:4711]`."""
     parts = [record.get(key) for key in SEARCHED_FIELDS]
     parts += [post.get("text") for post in record.get("posts") or [] if isinstance(post, dict)]
     parts += record.get("tags") or []
-    return "\n".join(_folded(part) for part in parts if part)
+    parts += record.get("relates_to") or []
+    return "\n".join(fold(part) for part in parts if part)
 
 
 def facets(record: dict) -> tuple:
@@ -197,8 +195,8 @@ class Filter:
     """Which interactions to take; every field left at its default lets everything through.
 
     Dates are inclusive local days, compared with the record's `when`, else its `due`.
-    `tags` must all be present; `types` are alternatives; `words` must all occur (see
-    `contains_all`). `limit` is applied by `select`, after sorting.
+    `tags` and `relates` (folded) must all be present; `types` are alternatives; `words` must
+    all occur (see `contains_all`). `limit` is applied by `select`, after sorting.
     """
 
     status: str = "all"
@@ -211,6 +209,7 @@ class Filter:
     start: date | None = None
     end: date | None = None
     generated: bool = False
+    relates: tuple[str, ...] = ()    # folded references, e.g. case:4711
     words: tuple[str, ...] = ()      # from search_terms()
     limit: int | None = None
 
@@ -225,9 +224,11 @@ class Filter:
             return False
         if self.tags and not set(self.tags) <= set(record.get("tags") or ()):
             return False
-        if self.purpose is not None and _folded(record.get("purpose") or "") != _folded(self.purpose):
+        if self.purpose is not None and fold(record.get("purpose") or "") != fold(self.purpose):
             return False
         if self.generated and not record.get("generated"):
+            return False
+        if self.relates and not set(self.relates) <= {fold(ref) for ref in record.get("relates_to") or ()}:
             return False
         # cheapest first: whether it is completed needs no date; the words are folded already
         if not _may_have_status(record, self.status):
@@ -242,8 +243,13 @@ class Filter:
 
 
 def filter_records(records, flt: Filter, now: datetime, tz: tzinfo, names: Names | None = None) -> list:
-    """The records that `flt` lets through, sorted (sort_key), at most `flt.limit` of them."""
-    chosen = sorted((r for r in records if flt.matches(r, now, tz, names)), key=lambda r: sort_key(r, tz))
+    """The records that `flt` lets through, sorted, at most `flt.limit` of them: by deadline
+    (sort_key), or, when only completed ones are wanted, newest first, as `history` is."""
+    chosen = [r for r in records if flt.matches(r, now, tz, names)]
+    if flt.status == "completed":
+        chosen.sort(key=lambda r: (completed_moment(r, tz), r["id"]), reverse=True)
+    else:
+        chosen.sort(key=lambda r: sort_key(r, tz))
     return chosen[: flt.limit] if flt.limit is not None else chosen
 
 
@@ -260,7 +266,7 @@ def narrowing(flt: Filter, names: Names | None = None):
 
     done = {"completed": True, "open": False, "missed": False, "outstanding": False}.get(flt.status)
     choose = None
-    if flt.words or flt.contact is not None or flt.account is not None:
+    if flt.words or flt.relates or flt.contact is not None or flt.account is not None:
         names = names or Names()
 
         def choose(kept: list[tuple]) -> list[int]:  # kept: facets()
@@ -269,6 +275,8 @@ def narrowing(flt: Filter, names: Names | None = None):
                 chosen = [i for i in chosen if flt.contact in kept[i][1]]
             if flt.account is not None:
                 chosen = [i for i in chosen if flt.account in kept[i][2]]
+            for ref in flt.relates:  # the references are in the folded text: a looser test
+                chosen = [i for i in chosen if ref in kept[i][0]]
             for word in flt.words:
                 by_contact, by_account = names.verdicts(word)
                 chosen = [i for i in chosen if word in kept[i][0] or any(map(by_contact.__getitem__, kept[i][1]))
@@ -312,8 +320,7 @@ def day_summary(records, day: date, now: datetime, tz: tzinfo, assignee: str | N
 def month_marks(records, year: int, month: int, now: datetime, tz: tzinfo,
                 assignee: str | None = None) -> dict[date, dict[str, int]]:
     """For each day of the month with outstanding interactions: how many are missed and open."""
-    first = date(year, month, 1)
-    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    first, last = month_bounds(date(year, month, 1))
     flt = Filter(status="outstanding", assignee=assignee, start=first, end=last)
     marks: dict[date, dict[str, int]] = {}
     for record in filter_records(records, flt, now, tz):
@@ -329,8 +336,7 @@ def completed_moment(record: dict, tz: tzinfo) -> datetime | None:
 
 def history(records, now: datetime, tz: tzinfo, contact: str | None = None, account: str | None = None) -> list:
     """Completed interactions with a contact or an account, newest first."""
-    done = filter_records(records, Filter(status="completed", contact=contact, account=account), now, tz)
-    return sorted(done, key=lambda r: (completed_moment(r, tz), r["id"]), reverse=True)
+    return filter_records(records, Filter(status="completed", contact=contact, account=account), now, tz)
 
 
 # --- stale contacts and accounts ---------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import date, timedelta, tzinfo
 from itertools import product
 
 from . import messages as msg
+from .dates import month_bounds
 from .query import day_of
 
 FIELDS = ("type", "category", "assignee", "account", "contact", "outcome", "purpose")
@@ -89,12 +90,6 @@ def periods_between(first: date, last: date, per: str) -> list[str]:
         labels.append(period_label(start, per))
         start = _next_start(start, per)
     return labels
-
-
-def month_bounds(day: date) -> tuple[date, date]:
-    """The first and last day of the month holding `day`."""
-    first = day.replace(day=1)
-    return first, _next_start(first, "month") - timedelta(days=1)
 
 
 def report_range(today: date, first: date | None, last: date | None) -> tuple[date, date]:

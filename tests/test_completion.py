@@ -39,6 +39,14 @@ def test_people_accounts_ids_and_types(complete):
     assert complete("history", "kest") == ["kestrel-housing"]
 
 
+def test_new_options_and_several_ids_complete_too(complete, run):
+    assert complete("complete", "0ac7hfxanw", "3xd") == ["3xdt0tm31z"]  # complete takes ID...
+    assert complete("assign", "call", "jane", "--follow-up-of", "jpb") == ["jpbqnw99gr"]
+    run.ok("contact", "add", "Zoë Ångström")
+    assert complete("log", "call", "angstrom") == ["zoe-angstrom"]  # accents ignored, as references
+    assert complete("log", "call", "jane", "--follow-up", "fri", "--follow-up-to", "b") == ["bob"]
+
+
 def test_no_store_no_candidates(tmp_path, monkeypatch):
     monkeypatch.delenv("INTERACT_DIR", raising=False)
     monkeypatch.chdir(tmp_path)

@@ -160,7 +160,6 @@ def test_relative_offsets(text, expected):
     [
         ("Nov 28 3pm", "2026-11-28T15:00:00+00:00"),
         ("28 November 2026", "2026-11-28T09:00:00+00:00"),
-        ("11/28/2026", "2026-11-28T09:00:00+00:00"),
         ("2 July 2026 14:00", "2026-07-02T14:00:00+01:00"),
     ],
 )
@@ -248,7 +247,7 @@ def test_error_message_matches_the_documented_wording():
         parse_datetime("frobday", NOW, LONDON)
     assert str(info.value) == (
         "could not read the date 'frobday': try 2026-11-28, 2026-11-28T14:30, today, "
-        "tomorrow 9am, fri, last fri, 14:30, +3d, -2h, 'in 3 days', '3 days ago'"
+        "tomorrow 9am, fri, last fri, 'fri at 10', 14:30, eod, 'next week', +3d, -2h, 'in 3 days', '3 days ago'"
     )
 
 

@@ -85,7 +85,8 @@ def test_parallel_real_interact_processes_lose_nothing(jane_store):
 
 @needs_interact
 def test_parallel_new_contacts_of_one_name_get_distinct_ids(jane_store):
-    workers = [subprocess.Popen([str(INTERACT), "--dir", str(jane_store), "log", "call", "Sam Lee", "--new"],
+    workers = [subprocess.Popen([str(INTERACT), "--dir", str(jane_store), "log", "call", "Sam Lee", "--new",
+                                 "--duplicate"],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(6)]
     for worker in workers:
         _, err = worker.communicate(timeout=60)

@@ -444,34 +444,3 @@ def test_a_real_process_plans_and_a_second_one_adds_nothing(store, empty):
     assert second.stderr.startswith("nothing to add")
 
 
-# --- the README's session -----------------------------------------------------------
-
-def readme_cron_session() -> list[tuple[dict, list[str], str]]:
-    """(environment, arguments, output) of each `$ [VAR=value] interact ...` in "Planning with cron"."""
-    import shlex
-
-    from conftest import REPO
-
-    text = (REPO / "README.md").read_text().split("## Planning with cron", 1)[1]
-    block = text.split("```console\n", 1)[1].split("```", 1)[0]
-    steps = []
-    for chunk in block.split("\n$ ")[1:]:
-        command, _, output = chunk.partition("\n")
-        words = shlex.split(command, comments=True)
-        env = {}
-        while words and "=" in words[0]:
-            name, _, value = words.pop(0).partition("=")
-            env[name] = value
-        if words[0] == "interact":
-            steps.append((env, words[1:], output.rstrip("\n") + "\n"))
-    return steps
-
-
-def test_readme_cron_session_is_true(run):
-    steps = readme_cron_session()
-    assert [args[-1] if args[0] == "--as" else args[0] for _, args, _ in steps] == \
-        ["generate"] * 4 + ["Sent the updated terms", "digest"]
-    for env, args, output in steps:
-        result = run(*args, env={"INTERACT_NOW": "2026-11-25T18:30", **env})
-        assert result.exit_code == (1 if "Error:" in output else 0), args
-        assert result.output == output, args

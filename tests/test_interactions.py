@@ -85,7 +85,7 @@ def test_log_new_creates_contact_and_reports_it_on_stderr(run, demo):
 
 
 def test_new_contact_slug_is_made_unique(run, demo):
-    run.ok("log", "call", "Jane Doe", "--new")
+    run.ok("log", "call", "Jane Doe", "--new", "--duplicate")
     assert (demo / "contacts" / "jane-doe-2.yaml").is_file()
 
 
@@ -114,14 +114,14 @@ def test_a_new_contact_whose_slug_is_taken_meanwhile_gets_another_and_the_intera
 
     original = people.unsaved
 
-    def raced(store, kind, fields):
-        made = original(store, kind, fields)
+    def raced(store, kind, fields, duplicate=False):
+        made = original(store, kind, fields, duplicate)
         store.save(made.__class__({"id": made["id"], "name": "Someone Else"}), kind, new=True)  # another writer
         return made
 
     monkeypatch.setattr(people, "unsaved", raced)
     draft = actions.Draft(type="call", who="Ada Lovelace", new_contact={})
-    record, created = actions.log(Store(demo), datetime(2026, 11, 25, 10, tzinfo=timezone.utc), "alice", draft)
+    record, created, _ = actions.log(Store(demo), datetime(2026, 11, 25, 10, tzinfo=timezone.utc), "alice", draft)
     assert created["id"] == "ada-lovelace-2" and record["contacts"] == ["ada-lovelace-2"]
     assert Store(demo).contacts()["ada-lovelace"]["name"] == "Someone Else"
 

@@ -44,9 +44,9 @@ def test_mine_to_and_everyone(run):
 def test_status_filters(run):
     assert listed(run, "--everyone", "--status", "missed") == ["cdm0acevsh", "w6f5qnbw9x", "rtcbtfr45r"]
     assert listed(run, "--everyone", "--status", "open") == ["qxg33pan4s", "0ac7hfxanw", "3xdt0tm31z", "xbg987zqv0"]
-    completed = listed(run, "--everyone", "--status", "completed")
-    assert completed == ["h8v86t18wf", "abw0xgqwfy", "3nhm9ma2qr", "s5zg79vyq8", "jpbqnw99gr", "2ht50csedc",
-                         "nttgr8dv2k"]
+    completed = listed(run, "--everyone", "--status", "completed")  # newest first, as history is (SPEC §9)
+    assert completed == ["nttgr8dv2k", "2ht50csedc", "jpbqnw99gr", "s5zg79vyq8", "3nhm9ma2qr", "abw0xgqwfy",
+                         "h8v86t18wf"]
     assert len(listed(run, "--everyone", "--status", "all")) == 14
 
 

@@ -101,9 +101,9 @@ def test_edit_against_relate_and_relate_against_tag(team, way):
     record = both_sides(team, way,
                         lambda m: (m("edit", team.rid, "--instructions", "Offer 10% off", "--when", "2026-11-27T11:00"),
                                    m("edit", team.rid, "--relates", "case:4711")),
-                        lambda m: (m("edit", team.rid, "--relates", "opportunity:renewal"), m("edit", team.rid, "--tag", "vip")))
+                        lambda m: (m("edit", team.rid, "--relates", "ticket:88"), m("edit", team.rid, "--tag", "vip")))
     assert (record["instructions"], record["when"]) == ("Offer 10% off", "2026-11-27T11:00:00+00:00")
-    assert record["relates_to"] == ["case:4711", "opportunity:renewal"]
+    assert record["relates_to"] == ["case:4711", "ticket:88"]
     assert record["tags"] == ["vip"]
 
 

@@ -98,7 +98,7 @@ def test_calendar_in_colour_keeps_its_marks(run, monkeypatch):
 def test_calendar_bad_month(run, month):
     result = run("calendar", month)
     assert result.exit_code == 1
-    assert result.stderr == f"Error: could not read the month '{month}': give it as YEAR-MONTH, e.g. 2026-11.\n"
+    assert result.stderr == f"Error: could not read the month '{month}': try this, next, last, 2026-12\n"
 
 
 # --- history -----------------------------------------------------------------------
@@ -150,31 +150,6 @@ def test_stale_moves_with_the_clock_and_with_contact(run):
 def test_stale_bad_duration(run):
     result = run("stale", "--older-than", "a while")
     assert result.exit_code == 1 and "could not read the duration 'a while'" in result.stderr
-
-
-# --- the README's session ----------------------------------------------------------
-
-def readme_session() -> list[tuple[list[str], str]]:
-    """(arguments, output) of each `$ interact ...` in the README's "Everyday use" block."""
-    import shlex
-
-    from conftest import REPO
-
-    text = (REPO / "README.md").read_text().split("## Everyday use", 1)[1]
-    block = text.split("```console\n", 1)[1].split("```", 1)[0]
-    steps = []
-    for chunk in block.split("$ ")[1:]:
-        command, _, output = chunk.partition("\n")
-        if command.startswith("interact "):
-            steps.append((shlex.split(command, comments=True)[1:], output.rstrip("\n") + "\n"))
-    return steps
-
-
-def test_readme_everyday_session_is_true(run):
-    steps = readme_session()
-    assert [args[0] for args in (a for a, _ in steps)] == ["today", "list", "list", "history"]
-    for args, output in steps:
-        assert run.ok(*args, env=MONDAY_16).stdout == output, args
 
 
 # --- the table: a quick path for plain text, tabulate for the rest -------------------

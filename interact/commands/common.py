@@ -142,17 +142,26 @@ def filter_options(status: str = "outstanding", everyone: bool = False):
         click.option("--until", "until_date", metavar="DATE", help="Up to this day, inclusive."),
         click.option("--on", "on_date", metavar="DATE", help="On this day only."),
         click.option("--today", is_flag=True, help="Today only."),
-        click.option("--week", is_flag=True, help="This week, Monday to Sunday."),
+        click.option("--week", is_flag=False, flag_value="this", metavar="[next|last|2026-W49]",
+                     help="A week, Monday to Sunday: this one, or next, last, 2026-W49."),
+        click.option("--month", is_flag=False, flag_value="this", metavar="[next|last|2026-12]",
+                     help="A month: this one, or next, last, 2026-12."),
+        click.option("--relates", "relates", multiple=True, metavar="KIND:REF",
+                     help="Only those related to it, e.g. case:4711; repeatable (all)."),
         click.option("--generated", is_flag=True, help="Only those made by `interact generate`."),
-        click.option("--limit", type=click.IntRange(min=1), metavar="N", help="At most N."),
+        click.option("--limit", type=click.IntRange(min=1), metavar="N",
+                     help="At most N (with --status completed, the N newest)."),
     ])
 
 
 def filter_from_options(env, *, status, everyone, to_user, contact, account, types, tags, purpose, from_date,
-                        until_date, on_date, today, week, generated, limit):
+                        until_date, on_date, today, week, month, relates, generated, limit):
     """A query.Filter from the options of `filter_options`: people resolved, dates read, types checked."""
+    from .. import messages as msg
     from .. import people
-    from ..dates import week_bounds
+    from ..actions import relates_refs
+    from ..periods import month_named, week_named
+    from ..model import fold
     from ..query import Filter
 
     store = env.store
@@ -165,19 +174,23 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
     if today:
         ranges.append((this_day, this_day))
     if week:
-        ranges.append(week_bounds(this_day))
+        ranges.append(week_named(week, this_day))
+    if month:
+        ranges.append(month_named(month, this_day))
     if from_date is not None:
         ranges.append((env.date(from_date), None))
     if until_date is not None:
         ranges.append((None, env.date(until_date)))
+    start = max((r[0] for r in ranges if r[0]), default=None)
+    end = min((r[1] for r in ranges if r[1]), default=None)
+    if start is not None and end is not None and start > end:  # never a silent empty list (SPEC §4)
+        raise msg.range_reversed(start, end)
     return Filter(
         status=status, assignee=assignee_from_options(env, everyone, to_user),
-        contact=people.person(store, contact)[0]["id"] if contact else None,
-        account=people.account(store, account)["id"] if account else None,
-        types=tuple(types), tags=tuple(tags), purpose=purpose,
-        start=max((r[0] for r in ranges if r[0]), default=None),
-        end=min((r[1] for r in ranges if r[1]), default=None),
-        generated=generated, limit=limit,
+        contact=people.person(store, contact)[0]["id"] if contact is not None else None,  # "" names nobody
+        account=people.account(store, account)["id"] if account is not None else None,
+        types=tuple(types), tags=tuple(tags), purpose=purpose, start=start, end=end,
+        relates=tuple(fold(ref) for ref in relates_refs(relates)), generated=generated, limit=limit,
     )
 
 

@@ -25,11 +25,14 @@ def _env(ctx: click.Context):
 
 
 def _named(pool: dict, incomplete: str) -> list[CompletionItem]:
-    """Records whose id starts with, or whose name holds, what was typed: their ids (names as help)."""
-    folded = incomplete.casefold()
+    """Records whose id starts with, or whose name holds, what was typed (ignoring case and
+    accents, as references match): their ids (names as help)."""
+    from ..model import fold
+
+    folded = fold(incomplete)
     return [CompletionItem(rid, help=record.get("name"))
             for rid, record in sorted(pool.items())
-            if rid.startswith(incomplete) or folded in str(record.get("name", "")).casefold()]
+            if rid.startswith(incomplete) or folded in fold(record.get("name", ""))]
 
 
 def contacts(store, incomplete):
@@ -60,6 +63,7 @@ def users(store, incomplete):
 OPTIONS = {
     "--with": people, "--contact": contacts, "--default-contact": contacts, "--account": accounts,
     "--type": types, "--follow-up-type": types, "--to": users, "--follow-up-to": users,
+    "--follow-up-of": interaction_ids,
 }
 ARGUMENTS = {"ID": interaction_ids, "TYPE": types, "OLD": types, "WHO": people}
 REF_BY_GROUP = {"contact": contacts, "account": accounts}
@@ -68,7 +72,7 @@ REF_BY_GROUP = {"contact": contacts, "account": accounts}
 def _completer(param: click.Parameter, group: str | None):
     if isinstance(param, click.Option):
         return next((OPTIONS[opt] for opt in param.opts if opt in OPTIONS), None)
-    label = param.human_readable_name.split()[0]
+    label = param.human_readable_name.split()[0].rstrip(".")  # ID... (complete) is ids too
     if label == "REF":
         return REF_BY_GROUP.get(group, people)
     return ARGUMENTS.get(label)

@@ -85,30 +85,38 @@ def search(env, fmt, words, **filters):
 
 @click.command()
 @whose_options()
-@format_option("table", "json")
+@format_option()
 @pass_env
 @user_errors
 def today(env, fmt, everyone, to_user):
     """The day at a glance: today's interactions, missed ones, and the next one.
+
+    json and yaml give the whole day as one object; csv and ids the day's work,
+    today's interactions then the missed ones (csv says which in `section`).
 
     \b
     Examples:
       interact today
       interact today --everyone
       interact today --format json | jq '.missed | length'
+      interact today --format csv > today.csv
     """
+    from ..model import INTERACTION_KEYS
+    from ..render import View
     from .common import with_status
 
     assignee = assignee_from_options(env, everyone, to_user)
     day = query.day_summary(_assigned_to(env, assignee), env.now.astimezone(env.tz).date(), env.now, env.tz, assignee)
-    if fmt == "json":
-        from ..render import View
-
+    if fmt in ("json", "yaml"):
         data = {"date": day.day.isoformat(), "assignee": assignee,
                 "today": [with_status(r, env) for r in day.today],
                 "missed": [with_status(r, env) for r in day.missed],
                 "next": with_status(day.next, env) if day.next else None}
-        emit("json", View(records=[data], one=True))
+        emit(fmt, View(records=[data], one=True))
+    elif fmt in ("csv", "ids"):
+        work = [{"section": section, **with_status(r, env)}
+                for section, records in (("today", day.today), ("missed", day.missed)) for r in records]
+        emit(fmt, View(records=work, columns=["section", *INTERACTION_KEYS, "status"]))
     else:
         click.echo(_day_text(env, day, assignee), nl=False)
 
@@ -166,14 +174,18 @@ MARKS = {"missed": "!", "open": "*"}
 def calendar(env, month, everyone, to_user, fmt):
     """A month grid (Monday first) marking days with missed (!) and open (*) interactions.
 
-    MONTH is YEAR-MONTH, e.g. 2026-11 (default: this month).
+    MONTH is YEAR-MONTH, e.g. 2026-11, or next or last (default: this month).
 
     \b
     Examples:
       interact calendar
       interact calendar 2026-12 --everyone
+      interact calendar next
     """
-    year, number = _month(month) if month else (env.now.astimezone(env.tz).year, env.now.astimezone(env.tz).month)
+    from ..periods import month_named
+
+    first = month_named(month or "this", env.now.astimezone(env.tz).date())[0]
+    year, number = first.year, first.month
     assignee = assignee_from_options(env, everyone, to_user)
     marks = query.month_marks(_assigned_to(env, assignee), year, number, env.now, env.tz, assignee)
     if fmt == "json":
@@ -184,17 +196,6 @@ def calendar(env, month, everyone, to_user, fmt):
                           one=True))
     else:
         click.echo(_month_grid(env, year, number, marks, assignee), nl=False)
-
-
-def _month(text: str) -> tuple[int, int]:
-    import re
-
-    from ..dates import FIRST_YEAR, LAST_YEAR
-
-    match = re.fullmatch(r"\s*(\d{4})-(\d{1,2})\s*", text)
-    if not match or not 1 <= int(match[2]) <= 12 or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
-        raise msg.bad_month(text)
-    return int(match[1]), int(match[2])
 
 
 def _month_grid(env, year: int, month: int, marks: dict, assignee) -> str:

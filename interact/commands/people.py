@@ -43,8 +43,19 @@ def _list_view(records, kind):
 def _show_view(record):
     from ..render import View
 
-    rows = [[key, _cell(value)] for key, value in record.items() if value not in (None, "", [], {})]
+    rows = []
+    for key, value in record.items():
+        if value in (None, "", [], {}):
+            continue
+        if key == "opportunities" and isinstance(value, list):  # one a line, with its value and stage
+            rows += [[key if n == 0 else "", line] for n, line in enumerate(people.opportunity_lines([record]))]
+        else:
+            rows.append([key, _cell(value)])
     return View(records=[dict(record)], headers=["field", "value"], rows=rows, one=True)
+
+
+_duplicate_option = click.option("--duplicate", is_flag=True,
+                                 help="Add it even if one with that name (or email) is already in the store.")
 
 
 @click.group()
@@ -58,19 +69,24 @@ def contact():
 @click.option("--phone")
 @click.option("--account", "account_refs", multiple=True, metavar="REF", help="The account they belong to.")
 @click.option("--set", "sets", multiple=True, metavar="FIELD=VALUE", help="Extra information, e.g. country=India.")
-@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 30d.")
+@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 30d (kept as written).")
+@_duplicate_option
 @commit_option
 @pass_env
 @user_errors
-def contact_add(env, name, email, phone, account_refs, sets, cadence):
+def contact_add(env, name, email, phone, account_refs, sets, cadence, duplicate):
     """Add a person; prints the new id.
 
+    One with the same name (ignoring case and accents) or email is refused,
+    naming it, unless --duplicate.
+
     \b
-    Example:
+    Examples:
       interact contact add "Jane Doe" --email jane@example.com --account acme --set country=India
+      interact contact add "Jane Doe" --duplicate --email jane.doe@other.example --cadence 30d
     """
     record = people.add_contact(env.store, name, email=email, phone=phone, account_refs=account_refs,
-                                sets=people.parse_pairs(sets, "--set"), cadence=cadence)
+                                sets=people.parse_pairs(sets, "--set"), cadence=cadence, duplicate=duplicate)
     click.echo(record["id"])
 
 
@@ -194,21 +210,27 @@ _kind_option = click.option("--kind", type=click.Choice(ACCOUNT_KINDS), help="cu
 @click.option("--default-contact", metavar="REF", help="The person to call at this account.")
 @click.option("--opportunity", "opportunities", multiple=True, metavar="NAME=VALUE",
               help="An open opportunity, e.g. 'Renewal 2027=12000'; repeatable.")
-@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 90d.")
+@click.option("--cadence", metavar="DURATION", help="How often to stay in touch, e.g. 90d (kept as written).")
+@_duplicate_option
 @commit_option
 @pass_env
 @user_errors
-def account_add(env, name, kind, town, postcode, default_contact, opportunities, cadence):
+def account_add(env, name, kind, town, postcode, default_contact, opportunities, cadence, duplicate):
     """Add an organisation; prints the new id.
 
+    One with the same name (ignoring case and accents) is refused, naming it,
+    unless --duplicate.
+
     \b
-    Example:
+    Examples:
       interact account add "Acme Ltd" --kind customer --town Leeds --postcode "LS1 4AP" \\
         --opportunity "Renewal 2027=12000"
+      interact account add "Acme Ltd" --duplicate --town York   # another Acme Ltd
     """
     record = people.add_account(env.store, name, kind=kind, town=town, postcode=postcode,
                                 default_contact=default_contact,
-                                opportunity_pairs=people.parse_pairs(opportunities, "--opportunity"), cadence=cadence)
+                                opportunity_pairs=people.parse_pairs(opportunities, "--opportunity"), cadence=cadence,
+                                duplicate=duplicate)
     click.echo(record["id"])
 
 
@@ -233,11 +255,12 @@ def account_list(env, fmt):
 @pass_env
 @user_errors
 def account_show(env, ref, fmt):
-    """Show one organisation with its opportunities.
+    """Show one organisation with its opportunities, each with its value and stage.
 
     \b
-    Example:
+    Examples:
       interact account show acme
+      interact account show acme --format json | jq '.opportunities'
     """
     emit(fmt, _show_view(people.account(env.store, ref)))
 
@@ -250,20 +273,25 @@ def account_show(env, ref, fmt):
 @click.option("--postcode")
 @click.option("--default-contact", metavar="REF")
 @click.option("--opportunity", "opportunities", multiple=True, metavar="NAME=VALUE",
-              help="Add (or replace, by name) an open opportunity.")
+              help="Add an open opportunity, or give one (by name) a new value; repeatable.")
+@click.option("--won", multiple=True, metavar="NAME", help="Close an opportunity (its id or name) as won.")
+@click.option("--lost", multiple=True, metavar="NAME", help="Close an opportunity (its id or name) as lost.")
 @click.option("--cadence", metavar="DURATION")
 @commit_option
 @pass_env
 @user_errors
-def account_edit(env, ref, name, kind, town, postcode, default_contact, opportunities, cadence):
-    """Change an organisation's details.
+def account_edit(env, ref, name, kind, town, postcode, default_contact, opportunities, won, lost, cadence):
+    """Change an organisation's details and its opportunities.
+
+    A closed (won or lost) opportunity no longer counts for `generate`.
 
     \b
-    Example:
+    Examples:
       interact account edit acme --kind customer --opportunity "Upsell=3000"
+      interact account edit acme --won "Renewal 2027" --lost upsell
     """
     record = people.edit_account(env.store, ref, name=name, kind=kind, town=town, postcode=postcode,
                                  default_contact=default_contact,
                                  opportunity_pairs=people.parse_pairs(opportunities, "--opportunity"),
-                                 cadence=cadence)
+                                 cadence=cadence, won=won, lost=lost, now=env.now)
     click.echo(msg.updated(record), err=True)

@@ -42,16 +42,17 @@ def _stdin_text() -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads line ends
 
 
-def run_hooks(env, record: dict, *events: str) -> None:
-    """Run the user's own hooks for `events` (never the store's); their output goes to stderr."""
+def run_hooks(env, record: dict, *events: str, more=None) -> None:
+    """Run the user's own hooks for `events` (never the store's); their output goes to stderr.
+    `more()` gives fields to add to the record they read, worked out only when a hook runs."""
     from ..hooks import config_path, fire, load_hooks
 
     hooks, _, warnings = load_hooks(config_path(env.environ))
     if not warnings and not any(event in hooks for event in events):
         return  # the usual case: no hooks, and no status worked out for them
+    from ..cli import say
     from ..query import status
 
-    from ..cli import say
-
-    for line in fire(events, {**record, "status": status(record, env.now, env.tz)}, env.store.root, env.environ):
+    payload = {**record, "status": status(record, env.now, env.tz), **(more() if more else {})}
+    for line in fire(events, payload, env.store.root, env.environ):
         say(line)

@@ -1,0 +1,55 @@
+"""The weeks and months that listings name (`--week next`, `--month 2026-12`, `calendar last`),
+as the first and last day of each (SPEC §9)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from .dates import DateError, FIRST_YEAR, LAST_YEAR, month_bounds, week_bounds
+
+_RELATIVE_PERIOD = {"": 0, "this": 0, "next": 1, "last": -1}
+_ISO_WEEK = re.compile(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
+_YEAR_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
+WEEK_EXAMPLES = "this, next, last, 2026-W49"
+MONTH_EXAMPLES = "this, next, last, 2026-12"
+
+
+def _within_range(bounds: tuple[date, date], text: str) -> tuple[date, date]:
+    """The bounds of a period, once both lie in the years every date must (SPEC §7, Ranges)."""
+    if not (FIRST_YEAR <= bounds[0].year and bounds[1].year <= LAST_YEAR):
+        from . import messages as msg
+
+        raise DateError(msg.out_of_range_time(text, FIRST_YEAR, LAST_YEAR))
+    return bounds
+
+
+def week_named(text: str, today: date) -> tuple[date, date]:
+    """Monday and Sunday of the week `text` names, from the week of `today`: this (or
+    nothing), next, last, or an ISO week such as 2026-W49."""
+    normalized = text.strip().lower()
+    offset = _RELATIVE_PERIOD.get(normalized)
+    try:
+        if offset is not None:
+            return week_bounds(today + timedelta(weeks=offset))
+        if match := _ISO_WEEK.fullmatch(normalized):
+            return _within_range(week_bounds(date.fromisocalendar(int(match["year"]), int(match["week"]), 1)), text)
+    except (ValueError, OverflowError):
+        pass
+    raise DateError(f"could not read the week {text!r}: try {WEEK_EXAMPLES}")
+
+
+def month_named(text: str, today: date) -> tuple[date, date]:
+    """The first and last day of the month `text` names, from the month of `today`: this (or
+    nothing), next, last, or a month such as 2026-12."""
+    normalized = text.strip().lower()
+    offset = _RELATIVE_PERIOD.get(normalized)
+    try:
+        if offset is not None:
+            index = today.year * 12 + today.month - 1 + offset
+            return month_bounds(date(index // 12, index % 12 + 1, 1))
+        if match := _YEAR_MONTH.fullmatch(normalized):
+            return _within_range(month_bounds(date(int(match["year"]), int(match["month"]), 1)), text)
+    except (ValueError, OverflowError):
+        pass
+    raise DateError(f"could not read the month {text!r}: try {MONTH_EXAMPLES}")
