@@ -139,7 +139,7 @@ def attributes_added(lines) -> str:
 
 
 def sync_subject(count) -> str:
-    return f"sync: {count} change{'s' if count != 1 else ''}"
+    return f"sync: {count} changes"  # SPEC §8 gives the subject as it is, for scripts that look for it
 
 
 def sync_pulled(count, upstream) -> str:

@@ -112,7 +112,7 @@ def test_sync_of_a_store_in_a_subfolder_commits_only_the_stores_files(tmp_path, 
     git(repo, "add", "README.md")  # staged by hand: stays staged, out of sync's commit
     result = interact(repo, "--dir", "records", "sync")
     assert result.returncode == 0, result.stderr
-    assert subjects(repo, 1) == ["sync: 1 change"]
+    assert subjects(repo, 1) == ["sync: 1 changes"]
     assert git(repo, "show", "--name-only", "--format=", "HEAD").stdout == "records/contacts/jane-doe.yaml\n"
     assert git(repo, "status", "--porcelain").stdout == "M  README.md\n"
 
@@ -178,7 +178,7 @@ def test_a_conflict_stops_sync_naming_the_files_and_what_to_do(team):
     # as the README shows it (its record id and commit are another's)
     shown = readme_block("### `interact sync`", "$ interact sync\n").splitlines()
     said = result.stderr.splitlines()
-    assert said[0].startswith("committed ") and said[0].endswith(": sync: 1 change") and shown[0].endswith(said[0][17:])
+    assert said[0].startswith("committed ") and said[0].endswith(": sync: 1 changes") and shown[0].endswith(said[0][17:])
     assert said[1:] == [shown[1], shown[2].replace("c10986xwh9", team.rid)]
     # until it is finished, sync says so rather than starting again
     again = interact(alice.path, "sync")
@@ -204,7 +204,7 @@ def test_a_broken_store_is_committed_but_never_pushed(team):
     assert "Error: not pushed: the store has 1 problem" in result.stderr
     assert ("  interactions/2026/11/zzzzzzzzzz.yaml: type 'carrier-pigeon' is not one of the configured types"
             in result.stderr)
-    assert remote_head(team) == before and subjects(alice.path, 1) == ["sync: 1 change"]
+    assert remote_head(team) == before and subjects(alice.path, 1) == ["sync: 1 changes"]
 
 
 def test_sync_without_an_upstream_says_how_to_set_one(tmp_path, monkeypatch):
