@@ -40,7 +40,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from .model import Record
+from ..model import Record
 
 INDEX_NAME = "index.sqlite"
 FORMAT = 6  # bump when what is stored changes
@@ -94,10 +94,11 @@ def fingerprint(config: dict | None) -> str:
 
     import yaml
 
-    from . import __version__, model
+    from .. import __version__, model
 
-    here = Path(__file__).parent
-    code = [(info.st_size, info.st_mtime_ns) for info in (os.stat(here / n) for n in ("model.py", "store.py", "index.py", "query.py"))]
+    package = Path(__file__).parent  # interact/index/, every module of it
+    sources = [package.parent / n for n in ("model.py", "store.py", "query.py")] + sorted(package.glob("*.py"))
+    code = [(info.st_size, info.st_mtime_ns) for info in map(os.stat, sources)]
     parts = (FORMAT, __version__, yaml.__version__, model.RecordLoader.__mro__[1].__name__, code, config)
     return hashlib.sha256(repr(parts).encode()).hexdigest()
 
