@@ -39,6 +39,7 @@ def _unpickled(blob: bytes):
 
 
 def _dumps(value) -> bytes:
+    """`value` pickled, for the index or a helper's pipe."""
     import copyreg
 
     buffer = io.BytesIO()

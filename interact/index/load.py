@@ -221,9 +221,11 @@ class _Load:
                            clock.path)
 
     def _folder_path(self, rel: str) -> str:
+        """The path of a folder given relative to the top."""
         return os.path.join(self.top, *rel.split("/")) if rel else self.top
 
     def _result(self) -> Loaded:
+        """The records and problems of every folder, in walk order, the records with their paths."""
         records, problems = [], []
         for rel in sorted(self.leaves, key=_walk_key):
             folder = self.leaves[rel]

@@ -41,6 +41,7 @@ def _parse(load: _Load) -> None:
 
 
 def _read_all(load: _Load, jobs: list[tuple[str, str]]) -> list[tuple[Record | None, object]]:
+    """_read of each (folder, file name), in order."""
     results, seen, last = [], {}, None
     for rel, name in jobs:
         if rel != last:  # strings are shared within a folder

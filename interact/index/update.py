@@ -17,6 +17,8 @@ if TYPE_CHECKING:
 
 
 def _update(load: _Load, changed: list[str]) -> None:
+    """Take in what the scan found (paths relative to the top): changed folders are listed
+    again, parents first; changed files are read again."""
     depth = load.tree.depth
     changed_folders, changed_files = [], {}
     for rel in changed:
@@ -64,6 +66,7 @@ def _relist(load: _Load, rel: str, changed_files: dict) -> None:
 
 
 def _reread(load: _Load, rel: str, names: set[str]) -> None:
+    """Files of a folder that changed (or appeared in it): to be parsed again."""
     entries = _entries(load, rel)
     _complete(load, rel).all_items()
     for name in sorted(names):
@@ -78,6 +81,7 @@ def _reread(load: _Load, rel: str, names: set[str]) -> None:
 
 
 def _drop(load: _Load, rel: str) -> None:
+    """Forget a folder that vanished or was replaced, and every folder under it."""
     for folders in (load.inner, load.leaves):
         for key in [k for k in folders if k == rel or k.startswith(rel + "/")]:
             del folders[key]
