@@ -7,7 +7,9 @@ the first, and the venv's `python -c pass` measured in the same rounds. Outputs 
 too: a build that prints something else is named. `--cold` deletes each store's index
 before every run (as bench/run.py's cold column does). Beside the wall time, the CPU time
 (user + system, with the processes a run starts and waits for: `find`, the forked parsers)
-is steadier when other work shares the machine.
+is steadier when other work shares the machine. Where PYTHONDONTWRITEBYTECODE is set (it is
+on this machine), a build whose tree has no __pycache__ compiles every module on every run:
+run `python -m compileall -q interact` in each build's tree first.
 
 Example:
   python bench/compare.py before=/tmp/old/.venv/bin/interact@/tmp/store-a \\
