@@ -178,7 +178,7 @@ def _interaction_part(record: dict) -> tuple[str | None, bool]:
 class Store:
     """One store on disk. Reading never stops at a bad file: it is noted in `warnings`.
 
-    Reading every record goes through the index in `.cache/` (see index.py) unless `cache`
+    Reading every record goes through the index in `.cache/` (see index/) unless `cache`
     is False; the results are the same either way.
 
     The store's files are untrusted input (SPEC §7): no read or write follows a symbolic link

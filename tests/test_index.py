@@ -464,3 +464,35 @@ def test_a_listing_command_scans_each_tree_once_begun_before_its_module_loads(st
     assert run.ok("list", "--everyone").stdout == expected
     assert len(started) == 3  # interactions, contacts, accounts: begun ahead, then taken over
     assert not list((store / ".cache").glob("clock-*"))
+
+
+def test_the_numbers_set_on_the_package_reach_the_modules_that_use_them(store, tmp_path, monkeypatch):
+    """The index is tuned through `interact.index` (as the `walker` fixture does): its modules
+    read FIND, FIND_FROM, FIND_PROCESSES and PARSE_APART_FROM there when they use them."""
+    runs = tmp_path / "find-runs"
+    fake_find = tmp_path / "find"
+    fake_find.write_text(f'#!/bin/sh\necho run >> "{runs}"\nexec find "$@"\n')
+    fake_find.chmod(0o755)
+    forks = []
+    real_fork = os.fork
+
+    def counting_fork():
+        forks.append(os.getpid())
+        return real_fork()
+
+    expected = view(store, cache=False)
+    monkeypatch.setattr(index, "FIND", str(fake_find))
+    monkeypatch.setattr(os, "fork", counting_fork)
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    assert view(store) == expected  # built: a few files, parsed here
+    assert view(store) == expected  # checked with a walk in Python: below FIND_FROM
+    assert not runs.exists() and forks == []
+    monkeypatch.setattr(index, "FIND_FROM", 0)
+    monkeypatch.setattr(index, "FIND_PROCESSES", 1)
+    assert view(store) == expected
+    assert runs.read_text().count("run") == 3  # one `find` for each tree: interactions, contacts, accounts
+    monkeypatch.setattr(index, "PARSE_APART_FROM", 0)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{index_file(store)}{suffix}").unlink(missing_ok=True)
+    assert view(store) == expected  # built again: shared with a forked helper
+    assert forks

@@ -1,0 +1,74 @@
+"""Walking the record files: which names are records, the folders that hold them, and a
+folder's names as a relative path ('' for the top, 'YYYY/MM' below it). Shared with reading
+the records without the index (store.py), which walks the same files in the same order."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+RECORD_SUFFIX = ".yaml"
+
+
+def is_record_name(name: str) -> bool:
+    return name.endswith(RECORD_SUFFIX) and not name.startswith(".")
+
+
+def subfolders(path: str) -> list[os.DirEntry]:
+    """The folders in `path` that hold records (hidden ones skipped, and links: never followed), by name."""
+    with os.scandir(path) as entries:
+        return sorted((e for e in entries if not e.name.startswith(".") and e.is_dir(follow_symlinks=False)),
+                      key=lambda e: e.name)
+
+
+def record_names(top: Path, depth: int):
+    """(folder, its record file names, sorted) for each folder `depth` levels under `top`
+    (YYYY/MM for interactions), in walk order: names only, which is quick to list."""
+    def walk(path: str, level: int):
+        if level < depth:
+            for entry in subfolders(path):
+                yield from walk(entry.path, level + 1)
+        else:
+            names = os.listdir(path)
+            names.sort()
+            # is_record_name, inline: this runs for every file of the store
+            yield path, [name for name in names if name.endswith(RECORD_SUFFIX) and not name.startswith(".")]
+
+    top = os.fspath(top)
+    if os.path.isdir(top):
+        yield from walk(top, 0)
+
+
+def record_files(top: Path, depth: int, stem_prefix: str = ""):
+    """Paths (str) of the record files under `top` whose name starts with `stem_prefix`."""
+    for folder, names in record_names(top, depth):
+        for name in names:
+            if name.startswith(stem_prefix) and name[: -len(RECORD_SUFFIX)].startswith(stem_prefix):
+                yield os.path.join(folder, name)
+
+
+def _listing(path: str, leaf: bool) -> dict[str, int]:
+    """{name: inode} of a folder's record files (leaf) or of its subfolders."""
+    if not leaf:
+        return {e.name: e.inode() for e in subfolders(path)}
+    with os.scandir(path) as entries:
+        return {e.name: e.inode() for e in entries if is_record_name(e.name)}
+
+
+# --- folders by their path relative to the top -------------------------------------------
+
+def _depth(rel: str) -> int:
+    return rel.count("/") + 1 if rel else 0
+
+
+def _join(rel: str, name: str) -> str:
+    return f"{rel}/{name}" if rel else name
+
+
+def _stems(names) -> list[str]:
+    end = -len(RECORD_SUFFIX)
+    return [name[:end] for name in names]
+
+
+def _walk_key(rel: str) -> list[str]:
+    return rel.split("/")
