@@ -1,18 +1,31 @@
-"""The weeks and months that listings name (`--week next`, `--month 2026-12`, `calendar last`),
-as the first and last day of each (SPEC §9)."""
+"""Weeks and months as the first and last day of each: the week or month a day is in, and the
+ones that listings name (`--week next`, `--month 2026-12`, `calendar last`; SPEC §9)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
-from .dates import DateError, FIRST_YEAR, LAST_YEAR, month_bounds, week_bounds
+from .times import FIRST_YEAR, LAST_YEAR, DateError
 
 _RELATIVE_PERIOD = {"": 0, "this": 0, "next": 1, "last": -1}
 _ISO_WEEK = re.compile(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
 _YEAR_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
 WEEK_EXAMPLES = "this, next, last, 2026-W49"
 MONTH_EXAMPLES = "this, next, last, 2026-12"
+
+
+def week_bounds(d: date) -> tuple[date, date]:
+    """Monday and Sunday of the week containing d."""
+    monday = d - timedelta(days=d.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def month_bounds(d: date) -> tuple[date, date]:
+    """The first and last day of the month containing d."""
+    first = d.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
 
 
 def _within_range(bounds: tuple[date, date], text: str) -> tuple[date, date]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .dates import MAX_DURATION
+from .durations import MAX_DURATION
 from .ids import ID_ALPHABET, ID_LENGTH, is_id
 from .untrusted import SLUG_LENGTH, check_cadence, check_free_values, check_posts, check_time, is_slug, shown
 
