@@ -865,13 +865,13 @@ def unknown_opportunity(ref, account_id, candidates) -> UserError:
 
 
 def future_log(when) -> UserError:
-    return UserError(f"--when {when} is in the future: a log records what took place; use `interact assign` to "
-                     "plan it.")
+    return UserError(f"--when {when:%Y-%m-%d %H:%M} is in the future: a log records what took place; use "
+                     "`interact assign` to plan it.")
 
 
 def future_completion(when) -> UserError:
-    return UserError(f"--when {when} is in the future: an interaction is completed once it took place. Use "
-                     "`interact edit ID --when ...` to plan it for then.")
+    return UserError(f"--when {when:%Y-%m-%d %H:%M} is in the future: an interaction is completed once it took "
+                     "place. Use `interact edit ID --when ...` to plan it for then.")
 
 
 def not_completed_ids(count, total) -> UserError:
