@@ -24,6 +24,7 @@ from .dates import parse_duration
 from .errors import UserError
 from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
 from .store import Store
+from .untrusted import nests_deeper
 
 # --- reading files ------------------------------------------------------------------
 
@@ -62,7 +63,7 @@ def read_rows(data: bytes, fmt: str, name: str) -> Table:
         raise msg.import_unreadable(name, f"it is not JSON: {error}") from None
     except RecursionError:  # nested deeper than Python's stack
         raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
-    if not _nests_within(items, MAX_DEPTH):
+    if nests_deeper(items, MAX_DEPTH):
         raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
     if isinstance(items, dict):  # one record (show --format json), or {"records": [...]} from an API
         items = items["records"] if isinstance(items.get("records"), list) else [items]
@@ -116,21 +117,6 @@ def read_input(source, name: str) -> bytes:
     if len(data) > MAX_BYTES:
         raise msg.import_unreadable(name, f"it is over {MAX_BYTES // 2**20} MiB: import it in parts")
     return data
-
-
-def _nests_within(value, limit: int) -> bool:
-    """Whether no object or list in `value` lies more than `limit` deep (walked without recursion:
-    what comes in may be nested to any depth)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth >= limit:
-                    return False
-                stack.append((child, depth + 1))
-    return True
 
 
 def _flatten(data: dict, prefix: str = "") -> dict:

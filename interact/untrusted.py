@@ -106,16 +106,19 @@ def check_cadence(record: dict, problems: list[str]) -> None:
         problems.append(f"'cadence' {shown(cadence)}: {error}")
 
 
-def _nests_deeper(value, levels: int = NESTING) -> bool:
-    """Whether lists and mappings nest in `value` more than `levels` deep (looked at without
-    recursion: the check must not fail where the nesting it guards against would)."""
-    pending = [(value, 0)]
+def nests_deeper(value, levels: int) -> bool:
+    """Whether lists and mappings nest in `value` more than `levels` deep, `value` itself the
+    first level (a record's free values; an import's JSON). Walked without recursion: the check
+    must not fail where the nesting it guards against would."""
+    pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
         children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        if children and depth >= levels:
-            return True
-        pending += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= levels:
+                    return True
+                pending.append((child, depth + 1))
     return False
 
 
@@ -123,7 +126,7 @@ def check_free_values(record: dict, known, problems: list[str], keys=()) -> None
     """The values no rule looks into (of unknown keys, and of `keys`) may hold anything but deep
     nesting: code that walks a record (the index, JSON, the YAML writer) recurses."""
     for key, value in record.items():
-        if (key not in known or key in keys) and isinstance(value, (dict, list)) and _nests_deeper(value):
+        if (key not in known or key in keys) and isinstance(value, (dict, list)) and nests_deeper(value, NESTING):
             problems.append(msg.too_deep(key, NESTING))
 
 
