@@ -19,6 +19,7 @@ from . import messages as msg
 from .dates import DateError, at_time, parse_duration, parse_time, slashed_date
 from .model import Record, slugify
 from .store import Store
+from .text import one_kind_of_line_break
 
 # Salesforce's Task export (Data Loader, reports, the REST API): matched case-insensitively,
 # and only the columns a file has are used.
@@ -73,11 +74,6 @@ class Reading:
     assignee: str                # who gets a row that names no owner
     default_assignee: str | None  # who gets a row whose owner is no user of the store (else a row error)
     all_completed: bool = False  # every row took place (--completed), whatever its status says
-
-
-def one_kind_of_line_break(text: str) -> str:
-    """CRLF and a lone CR (old Mac exports) as \\n, the line break a record stores."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def mapped_values(data: dict, mapping: list[tuple[str, str]]) -> dict[str, list[str]]:

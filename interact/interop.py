@@ -24,6 +24,7 @@ from .dates import parse_duration
 from .errors import UserError
 from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
 from .store import Store
+from .text import one_kind_of_line_break, utf8_text
 from .untrusted import nests_deeper
 
 # --- reading files ------------------------------------------------------------------
@@ -51,10 +52,7 @@ class Table:
 
 def read_rows(data: bytes, fmt: str, name: str) -> Table:
     """The rows of a CSV file (with a header) or the objects of a JSON list."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise msg.import_unreadable(name, "it is not UTF-8 text") from None
+    text = utf8_text(data, name)
     if fmt == "csv":
         return _csv_table(text, name)
     try:
@@ -87,7 +85,7 @@ def _csv_table(text: str, name: str) -> Table:
             where, line = f"line {line}", reader.line_num + 1  # the next row starts on the next line
             if not cells:
                 continue
-            cells = [crm.one_kind_of_line_break(cell) for cell in cells]
+            cells = [one_kind_of_line_break(cell) for cell in cells]
             if header is None:
                 header = _header(cells, name)
             elif len(cells) != len(header):

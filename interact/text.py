@@ -33,3 +33,19 @@ def fold(text) -> str:
     """Text as names and searches compare it: case and accents ignored, every run of white
     space one space ('  Zoë\nÅngström' -> 'zoe angstrom')."""
     return without_accents(" ".join(str(text).split()).casefold())
+
+
+def one_kind_of_line_break(text: str) -> str:
+    """CRLF and a lone CR (old Mac exports) as \\n, the line break a record stores."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def utf8_text(data: bytes, where: str) -> str:
+    """The text of bytes that came in (stdin, a file to import): UTF-8, a BOM left out, never
+    guessed at; anything else is a user error naming `where`."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        from . import messages as msg
+
+        raise msg.input_not_utf8(where, data, error) from None

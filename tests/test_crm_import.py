@@ -297,7 +297,7 @@ def test_csv_rows_carry_the_line_they_start_on():
     (b'a,b\n1,2\n"open,3\n4,5\n', "line 3: unexpected end of data"),
     (b'a,b\n"x"y,2\n', "line 2: ',' expected after '\"'"),
     (b'Id,Subject,id\n1,2,3\n', "its header names 'Id', 'id' more than once"),
-    (b'\xff\xfe', "it is not UTF-8 text"),
+    (b'\xff\xfe', "t.csv is not UTF-8 text (byte 0xff at offset 0)"),
 ])
 def test_csv_that_cannot_be_read_is_refused_whole(data, error):
     with pytest.raises(UserError) as raised:
@@ -317,3 +317,4 @@ def test_real_process_imports_the_fixture(demo):
     done = subprocess.run([*args, "--skip-bad", "--create-missing", "--default-assignee", "bob"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and len(done.stdout.split()) == 8 and "Traceback" not in done.stderr
+

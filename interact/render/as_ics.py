@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 import icalendar
 
 from ..dates import parse_iso
-from ..text import printable
+from ..text import one_kind_of_line_break, printable
 from ..query import Names
 
 PRODID = "-//interact//interact//EN"
@@ -26,7 +26,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # DTSTAMP of a record with n
 def plain(text) -> str:
     """Text fit for a TEXT value: line breaks as \\n, control characters shown escaped (\\x1b):
     no calendar reads them, and RFC 5545 forbids them in TEXT."""
-    return printable(str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return printable(one_kind_of_line_break(str(text)))
 
 
 def summary(record: dict, names: Names) -> str:
