@@ -194,6 +194,24 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
     )
 
 
+def input_name(file) -> str:
+    """How a file to import is named to the user: `-` is stdin."""
+    return "stdin" if str(file) == "-" else str(file)
+
+
+def read_input(file) -> bytes:
+    """The bytes of a file to import (`-`: stdin), refused in one line when it is over
+    interop.MAX_BYTES (SPEC §7: huge imports)."""
+    import sys
+
+    from ..interop import read_input as read_at_most
+
+    if str(file) == "-":
+        return read_at_most(sys.stdin.buffer, input_name(file))
+    with open(file, "rb") as source:
+        return read_at_most(source, input_name(file))
+
+
 def import_flags(what: str):
     """--skip-bad and --dry-run, for a command that imports `what` (rows, cards)."""
     return stacked(
