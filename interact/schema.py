@@ -28,6 +28,17 @@ OPPORTUNITY_STAGES = ("open", "won", "lost")
 POST_KEYS = ("at", "by", "text")
 ACCOUNT_KINDS = ("customer", "prospect")
 
+
+def is_empty(value) -> bool:
+    """An empty value: a file leaves its key out (SPEC §2), and a merge counts it as none."""
+    return value is None or value == "" or value == [] or value == {}
+
+
+def left_out(key: str, value) -> bool:
+    """Whether an interaction's file leaves this field out: an empty value, or `personal: false`."""
+    return is_empty(value) or (key == "personal" and value is False)
+
+
 _INTERACTION_KEYS = frozenset(INTERACTION_KEYS)
 _CONTACT_KEYS, _ACCOUNT_KEYS = frozenset(CONTACT_KEYS), frozenset(ACCOUNT_KEYS)
 

@@ -10,7 +10,7 @@ import re
 import yaml
 
 from . import messages as msg
-from .schema import ACCOUNT_KEYS, CONTACT_KEYS, INTERACTION_KEYS, OPPORTUNITY_KEYS, POST_KEYS
+from .schema import ACCOUNT_KEYS, CONTACT_KEYS, INTERACTION_KEYS, OPPORTUNITY_KEYS, POST_KEYS, is_empty, left_out
 from .untrusted import refuse_node_properties
 
 _TIMESTAMP_TAG = "tag:yaml.org,2002:timestamp"
@@ -64,10 +64,6 @@ RecordDumper.add_representer(
 _FLOW_WIDTH = 100
 
 
-def _is_empty(value) -> bool:
-    return value is None or value == "" or value == [] or value == {}
-
-
 def _scalar(value) -> bool:
     return not isinstance(value, (dict, list))
 
@@ -93,13 +89,13 @@ def ordered(record: dict, keys: tuple[str, ...], nested: dict[str, tuple] = {}) 
     out = {}
     for key in keys:
         value = record.get(key)
-        if _is_empty(value) or (key == "personal" and value is False):
+        if left_out(key, value):
             continue
         if key in nested and isinstance(value, list):
             value = [ordered(item, nested[key]) if isinstance(item, dict) else item for item in value]
         out[key] = value
     for key in sorted(k for k in record if k not in keys and isinstance(k, str)):
-        if not _is_empty(record[key]):
+        if not is_empty(record[key]):
             out[key] = record[key]
     return out
 
