@@ -18,6 +18,7 @@ from datetime import date, datetime, time, tzinfo
 from . import messages as msg
 from .dates import DateError, at_time, parse_duration, parse_time, slashed_date
 from .model import Record, slugify
+from .people import names_opportunity, opportunity_id
 from .store import Store
 from .text import one_kind_of_line_break
 
@@ -194,11 +195,10 @@ def what_kind(values: dict[str, list[str]]) -> str:
 
 
 def opportunity(store: Store, name: str) -> tuple[str, str]:
-    """(account id, opportunity id) of the one opportunity of the store with this id or name."""
-    folded = name.strip().casefold()
-    hits = [(account["id"], str(opp.get("id"))) for account in store.accounts().values()
-            for opp in account.get("opportunities") or [] if isinstance(opp, dict)
-            and folded in (str(opp.get("id", "")).casefold(), str(opp.get("name", "")).casefold())]
+    """(account id, opportunity id) of the one opportunity of the store with this id or name
+    (ignoring case and accents, as everywhere: people.names_opportunity)."""
+    hits = [(account["id"], opportunity_id(opp)) for account in store.accounts().values()
+            for opp in account.get("opportunities") or [] if names_opportunity(opp, name)]
     if len(hits) != 1:
         raise msg.row_unknown_opportunity(name, len(hits))
     return hits[0]

@@ -162,3 +162,13 @@ def test_a_huge_address_book_is_refused_before_it_is_read(run, demo, tmp_path, m
         assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "is over 0 MiB" in result.stderr
     assert "cannot import stdin" in result.stderr and store_files(demo) == before
 
+
+def test_a_card_that_matches_several_contacts_lists_them_as_references_do(run, demo, tmp_path):
+    run.ok("contact", "add", "Ada Lovelace", "--email", "ada@one.example")
+    run.ok("contact", "add", "ada lovelace", "--email", "ada@two.example", "--duplicate")
+    source = tmp_path / "ada.vcf"
+    source.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada  LOVELACE\nEND:VCARD\n")  # by its name, folded
+    result = run("contact", "import", str(source))
+    assert result.exit_code == 1 and "it matches several contacts" in result.stderr
+    assert ("ada-lovelace  Ada Lovelace  <ada@one.example>; ada-lovelace-2  ada lovelace  <ada@two.example>"
+            in result.stderr)

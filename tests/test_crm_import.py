@@ -318,3 +318,16 @@ def test_real_process_imports_the_fixture(demo):
                           capture_output=True, text=True)
     assert done.returncode == 0 and len(done.stdout.split()) == 8 and "Traceback" not in done.stderr
 
+
+def test_an_opportunity_is_named_as_everywhere_and_stored_by_its_id(run, demo, tmp_path):
+    """By its id or its name ignoring case and accents (people.names_opportunity); one written
+    by hand without an id is referred to by its name's slug, as `--relates opportunity:` does."""
+    account = demo / "accounts" / "harbour-foods.yaml"
+    account.write_text(account.read_text().split("opportunities:")[0]
+                       + "opportunities:\n- {name: Rénovation 2027, value: 5000, stage: open}\n")
+    source = tmp_path / "tasks.csv"
+    source.write_text("Id,Subject,ActivityDate,Status,What.Name,What.Type\n"
+                      "00T1,Pitch,2026-11-03,Completed,RENOVATION 2027,Opportunity\n")
+    (rid,) = run.ok("import", str(source), "--preset", "salesforce").stdout.split()
+    record = json.loads(run.ok("show", rid, "--format", "json").stdout)
+    assert record["relates_to"] == ["opportunity:renovation-2027"] and record["accounts"] == ["harbour-foods"]
