@@ -39,7 +39,6 @@ COMPLETED_STATUSES = ("completed", "complete", "done", "closed")
 SUBTYPES = {"email": "email", "listemail": "email", "call": "call"}  # Salesforce's TaskSubtype -> our type
 WHAT_PREFIXES = {"001": "account", "006": "opportunity", "500": "case"}  # Salesforce id prefixes
 _SECONDS = {"s": 1, "m": 60, "h": 3600}
-_UNIT_NAMES = {"s": "seconds", "m": "minutes", "h": "hours"}
 
 
 def column_mapping(columns: list[str], preset: str | None, maps: dict[str, str]) -> list[tuple[str, str]]:
@@ -149,9 +148,9 @@ def minutes(text: str, unit: str) -> int | None:
     try:
         seconds = float(text.replace(",", "")) * _SECONDS[unit]
     except ValueError:
-        raise msg.row_bad_cell(f"duration:{unit}", text, f"a number of {_UNIT_NAMES[unit]}") from None
+        raise msg.row_bad_duration(unit, text) from None
     if seconds < 0 or seconds != seconds or seconds == float("inf"):
-        raise msg.row_bad_cell(f"duration:{unit}", text, "a number of 0 or more")
+        raise msg.row_negative_duration(unit, text)
     return max(round(seconds / 60), 1) if seconds else None
 
 

@@ -1,8 +1,8 @@
 """Dates and times as people type them (SPEC §4 and §9): `tomorrow 9am`, `fri at 10`, `+3d`,
 `next week`, `3/12/2026` in a stated order, and free text such as "Nov 28 3pm".
 
-Only the standard library is imported here; dateutil is loaded lazily, and only
-for free-form text such as "Nov 28 3pm" that none of the built-in forms match.
+Of the libraries, the standard one is used here, and dateutil only for free-form text such
+as "Nov 28 3pm" that none of the built-in forms match (loaded lazily: it is slow to import).
 
 What the parsing stands on has its own modules, whose names are importable from here too
 (as most callers do): times.py (stored ISO values, zones, the clock, day boundaries, the years a
@@ -13,19 +13,14 @@ weeks and months a day is in).
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
-from .durations import (
-    DAY_MINUTES, DURATION_EXAMPLES, MAX_CADENCE, MAX_DURATION, UNIT_MINUTES, format_duration, parse_duration,
-)
+from . import messages as msg
+from .durations import DAY_MINUTES, MAX_CADENCE, MAX_DURATION, UNIT_MINUTES, format_duration, parse_duration
 from .periods import month_bounds, week_bounds
 from .times import (
     FIRST_YEAR, LAST_YEAR, DateError, at_time, end_of_day, in_range, isoformat, local_tz, localize, named_zone,
     parse_iso, resolve_now, start_of_day,
 )
 
-DATE_EXAMPLES = (
-    "2026-11-28, 2026-11-28T14:30, today, tomorrow 9am, fri, last fri, 'fri at 10', 14:30, eod, "
-    "'next week', +3d, -2h, 'in 3 days', '3 days ago'"
-)
 _WEEKDAY_NAMES = (
     ("mon", "monday"),
     ("tue", "tues", "tuesday"),
@@ -66,7 +61,7 @@ _FREE_FORM_HINT = re.compile(r"[a-z/.]", re.IGNORECASE)
 
 
 def _date_error(text: str) -> DateError:
-    return DateError(f"could not read the date {text!r}: try {DATE_EXAMPLES}")
+    return DateError(msg.bad_date(text))
 
 
 # --- datetimes -------------------------------------------------------------
@@ -103,8 +98,6 @@ def parse_datetime(
 
 
 def _range_error(text: str) -> DateError:
-    from . import messages as msg
-
     return DateError(msg.out_of_range_time(text, FIRST_YEAR, LAST_YEAR))
 
 
@@ -248,8 +241,7 @@ def _refuse_guessed_numeric_date(text: str) -> None:
     """Text none of our forms read that holds a day and month with a slash or a dot (3/12,
     3.12.26 9am) is refused: dateutil would guess which number is the month."""
     if _NUMERIC_DATE_HINT.search(text):
-        raise DateError(f"could not read the date {text!r}: write the date as 2026-12-03 "
-                        "(or 3/12/2026 with `date_order: dmy` or `mdy` in interact.yaml)")
+        raise DateError(msg.numeric_date_not_guessed(text))
 
 
 def _time_or(text: str | None, default_time: time) -> time:
@@ -257,7 +249,6 @@ def _time_or(text: str | None, default_time: time) -> time:
 
 
 _TIME_OF_DAY = re.compile(_TIME)
-TIME_EXAMPLES = "09:00, 9am, 14:30, 2:30pm, noon"
 
 
 def parse_time(text: str) -> time:
@@ -268,7 +259,7 @@ def parse_time(text: str) -> time:
             return _clock_time(match)
     except ValueError:  # 25:00, 13pm, a bare number
         pass
-    raise DateError(f"could not read the time {text!r}: try {TIME_EXAMPLES}")
+    raise DateError(msg.bad_time(text))
 
 
 # --- numeric dates with slashes (3/12/2026): read by a stated order, never guessed ---
@@ -285,20 +276,18 @@ def slashed_date(text: str, order: str | None) -> date | None:
     if match is None:
         return None
     if order not in DATE_ORDERS:
-        raise DateError(f"{text.strip()!r} could be day/month or month/day: set `date_order: dmy` (or mdy, ymd) "
-                        "in interact.yaml, or write it as 2026-12-03")
+        raise DateError(msg.date_order_needed(text.strip()))
     parts = dict(zip(order, map(int, match.groups())))
     try:
         if len(match[order.index("y") + 1]) != 4:
-            raise ValueError("the year needs four digits")
+            raise ValueError(msg.year_not_four_digits())
         return date(parts["y"], parts["m"], parts["d"])
     except ValueError as error:
-        raise DateError(f"could not read the date {text.strip()!r} as {'/'.join(order)}: {error}") from None
+        raise DateError(msg.bad_ordered_date(text.strip(), order, error)) from None
 
 
 __all__ = [  # this module's own, and what it passes on from times.py, durations.py and periods.py
-    "DATE_EXAMPLES", "DATE_ORDERS", "DURATION_EXAMPLES", "FIRST_YEAR", "LAST_YEAR", "MAX_CADENCE", "MAX_DURATION",
-    "TIME_EXAMPLES", "DateError", "at_time", "end_of_day", "format_duration", "in_range", "isoformat", "local_tz",
+    "DATE_ORDERS", "FIRST_YEAR", "LAST_YEAR", "MAX_CADENCE", "MAX_DURATION", "DateError", "at_time", "end_of_day", "format_duration", "in_range", "isoformat", "local_tz",
     "month_bounds", "named_zone", "parse_date", "parse_datetime", "parse_duration", "parse_iso", "parse_time",
     "resolve_now", "slashed_date", "start_of_day", "week_bounds",
 ]

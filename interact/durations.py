@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import re
 
+from . import messages as msg
 from .times import DateError
-
-DURATION_EXAMPLES = "30, 30m, 1h, 1h30m, 2d, 1w"
 
 DAY_MINUTES = 24 * 60
 
@@ -30,7 +29,7 @@ _LONGEST = {MAX_DURATION: "366 days", MAX_CADENCE: "10 years"}
 
 
 def _duration_error(text: str) -> DateError:
-    return DateError(f"could not read the duration {text!r}: try {DURATION_EXAMPLES}")
+    return DateError(msg.bad_duration(text))
 
 
 def parse_duration(text: str, longest: int = MAX_DURATION, positive: bool = False) -> int:
@@ -55,8 +54,6 @@ def parse_duration(text: str, longest: int = MAX_DURATION, positive: bool = Fals
         total += int(count) * unit_minutes
         previous_unit = unit_minutes
     if total > longest or (positive and total == 0):
-        from . import messages as msg
-
         raise DateError(msg.out_of_range_duration(text, _LONGEST.get(longest) or format_duration(longest), positive))
     return total
 

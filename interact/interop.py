@@ -58,15 +58,15 @@ def read_rows(data: bytes, fmt: str, name: str) -> Table:
     try:
         items = json.loads(text)
     except ValueError as error:
-        raise msg.import_unreadable(name, f"it is not JSON: {error}") from None
+        raise msg.import_not_json(name, error) from None
     except RecursionError:  # nested deeper than Python's stack
-        raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
+        raise msg.import_too_deep(name, MAX_DEPTH) from None
     if nests_deeper(items, MAX_DEPTH):
-        raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
+        raise msg.import_too_deep(name, MAX_DEPTH)
     if isinstance(items, dict):  # one record (show --format json), or {"records": [...]} from an API
         items = items["records"] if isinstance(items.get("records"), list) else [items]
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise msg.import_unreadable(name, "it should hold a list of objects, one a record")
+        raise msg.import_not_records(name)
     columns = list(dict.fromkeys(key for item in items for key in _flatten(item)))
     return Table(columns, [Row(f"record {n}", item) for n, item in enumerate(items, start=1)])
 
@@ -113,7 +113,7 @@ def read_input(source, name: str) -> bytes:
     """The bytes of a file to import (an open binary file), refused when over MAX_BYTES."""
     data = source.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise msg.import_unreadable(name, f"it is over {MAX_BYTES // 2**20} MiB: import it in parts")
+        raise msg.import_too_big(name, MAX_BYTES // 2**20)
     return data
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from . import messages as msg
 from .config import CONFIG_TEMPLATE, DEFAULT_TYPES, Config
 from .ids import ID_ALPHABET, ID_LENGTH, MIN_PREFIX, derived_id, is_id, new_id, shortest_prefixes, slugify
 from .schema import (
@@ -62,7 +63,7 @@ def load(text: str | bytes, path=None) -> Record:
     data = load_data(text)
     refuse_conflict_markers(text)
     if not isinstance(data, dict):
-        raise ValueError(f"holds {type(data).__name__ if data is not None else 'nothing'}, not a mapping of fields")
+        raise ValueError(msg.not_a_mapping(type(data).__name__ if data is not None else "nothing"))
     return Record(data, path=path)
 
 

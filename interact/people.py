@@ -149,8 +149,8 @@ def unsaved(store: Store, kind: str, fields: dict, duplicate: bool = False) -> R
         same = namesakes(store, kind, fields["name"], fields.get("email"))
         if same:
             by_name = any(fold(r.get("name", "")) == fold(fields["name"]) for r in same)
-            what = f"named '{fields['name']}'" if by_name else f"with the email '{fields['email']}'"
-            raise msg.already_exists(kind, what, [candidate(r) for r in same])
+            like = {"name": fields["name"]} if by_name else {"email": fields["email"]}
+            raise msg.already_exists(kind, [candidate(r) for r in same], **like)
     return Record({"id": unique_id(store, kind, fields["name"]), **fields})
 
 

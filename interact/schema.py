@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from . import messages as msg
 from .durations import MAX_DURATION
 from .ids import ID_ALPHABET, ID_LENGTH, is_id
 from .untrusted import SLUG_LENGTH, check_cadence, check_free_values, check_posts, check_time, is_slug, shown
@@ -46,7 +47,7 @@ _CONTACT_KEYS, _ACCOUNT_KEYS = frozenset(CONTACT_KEYS), frozenset(ACCOUNT_KEYS)
 def _check_str_list(record, key, problems):
     value = record.get(key)
     if value is not None and not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-        problems.append(f"'{key}' should be a list of names")
+        problems.append(msg.not_names(key))
 
 
 def validate_interaction(record: dict, config: Config) -> list[str]:
@@ -54,12 +55,12 @@ def validate_interaction(record: dict, config: Config) -> list[str]:
     problems = []
     rid = record.get("id")
     if not (isinstance(rid, str) and is_id(rid)):
-        problems.append(f"'id' should be {ID_LENGTH} characters of {ID_ALPHABET}, not {shown(rid)}")
+        problems.append(msg.bad_interaction_id(shown(rid), ID_LENGTH, ID_ALPHABET))
     rtype = record.get("type")
     if not isinstance(rtype, str) or not rtype:
-        problems.append("'type' is missing")
+        problems.append(msg.field_missing("type"))
     elif rtype not in config.types:
-        problems.append(f"type '{rtype}' is not one of the configured types ({', '.join(config.types)})")
+        problems.append(msg.type_not_configured(rtype, config.types))
     for key in ("when", "created_at", "completed_at"):
         if record.get(key) is not None:
             check_time(record[key], key, problems)
@@ -67,27 +68,27 @@ def validate_interaction(record: dict, config: Config) -> list[str]:
         check_time(record["due"], "due", problems, date_only=True)
     duration = record.get("duration")
     if duration is not None and (not isinstance(duration, int) or isinstance(duration, bool)):
-        problems.append(f"'duration' should be a number of minutes, not {shown(duration)}")
+        problems.append(msg.duration_not_minutes(shown(duration)))
     elif duration is not None and not 0 < duration <= MAX_DURATION:
-        problems.append(f"'duration' {duration} should be more than 0 and at most {MAX_DURATION} minutes (366 days)")
+        problems.append(msg.duration_too_long(duration, MAX_DURATION))
     for key in ("contacts", "accounts", "relates_to", "tags", "notify"):
         _check_str_list(record, key, problems)
     for key in ("purpose", "category", "assignee", "created_by", "instructions", "note",
                 "outcome", "next_action", "completed_by", "follow_up_of", "generated"):
         value = record.get(key)
         if value is not None and not isinstance(value, str):
-            problems.append(f"'{key}' should be text, not {shown(value)}")
+            problems.append(msg.not_text(key, shown(value)))
     ratings = record.get("ratings")
     if ratings is not None:
         if not isinstance(ratings, dict) or not all(
             isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= 5 for v in ratings.values()
         ):
-            problems.append("'ratings' should map names to numbers from 1 to 5")
+            problems.append(msg.bad_ratings())
     posts = record.get("posts")
     if posts is not None:
         check_posts(posts, problems)
     if record.get("personal") not in (None, True, False):
-        problems.append("'personal' should be true or false")
+        problems.append(msg.bad_personal())
     check_free_values(record, _INTERACTION_KEYS, problems)
     return problems
 
@@ -96,7 +97,7 @@ def validate_contact(record: dict) -> list[str]:
     problems = _check_slug_and_name(record)
     _check_str_list(record, "accounts", problems)
     if record.get("fields") is not None and not isinstance(record["fields"], dict):
-        problems.append("'fields' should be a mapping")
+        problems.append(msg.fields_not_mapping())
     check_cadence(record, problems)
     check_free_values(record, _CONTACT_KEYS, problems, keys=("fields",))
     return problems
@@ -106,12 +107,11 @@ def _check_slug_and_name(record: dict) -> list[str]:
     problems = []
     rid = record.get("id")
     if not rid:
-        problems.append("'id' is missing")
+        problems.append(msg.field_missing("id"))
     elif not is_slug(rid):
-        problems.append(f"'id' should be a slug like jane-doe (lower-case letters and digits, single - between "
-                        f"them, at most {SLUG_LENGTH} characters), not {shown(rid)}")
+        problems.append(msg.bad_slug(shown(rid), SLUG_LENGTH))
     if not isinstance(record.get("name"), str) or not record.get("name"):
-        problems.append("'name' is missing")
+        problems.append(msg.field_missing("name"))
     return problems
 
 
@@ -119,15 +119,15 @@ def validate_account(record: dict) -> list[str]:
     problems = _check_slug_and_name(record)
     kind = record.get("kind")
     if kind is not None and kind not in ACCOUNT_KINDS:
-        problems.append(f"'kind' should be customer or prospect, not {shown(kind)}")
+        problems.append(msg.bad_account_kind(shown(kind)))
     if record.get("default_contact") is not None and not isinstance(record["default_contact"], str):
-        problems.append(f"'default_contact' should be a contact's id, not {shown(record['default_contact'])}")
+        problems.append(msg.bad_default_contact(shown(record["default_contact"])))
     opportunities = record.get("opportunities")
     if opportunities is not None and not (
         isinstance(opportunities, list) and all(isinstance(o, dict) and o.get("name") and isinstance(o["name"], str)
                                                 for o in opportunities)
     ):
-        problems.append("'opportunities' should be a list of {id, name, value, stage}")
+        problems.append(msg.bad_opportunities())
     check_cadence(record, problems)
     check_free_values(record, _ACCOUNT_KEYS, problems, keys=("opportunities",))
     return problems

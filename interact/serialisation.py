@@ -131,14 +131,13 @@ def _parse_problem(text: str | bytes, error: yaml.YAMLError) -> str:
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as bad:
-            return f"is not UTF-8 text (byte 0x{text[bad.start]:02x} at offset {bad.start})"
+            return msg.not_utf8(text, bad)
     markers = conflict_markers(text)
     if markers:
         return msg.conflict_markers(markers)
     mark = getattr(error, "problem_mark", None)
-    where = f" at line {mark.line + 1}" if mark else ""
     problem = getattr(error, "problem", None) or str(error).splitlines()[0]
-    return f"does not parse{where}: {problem}"
+    return msg.does_not_parse(mark.line + 1 if mark else None, problem)
 
 
 def load_data(text: str | bytes):
@@ -150,7 +149,7 @@ def load_data(text: str | bytes):
     except yaml.YAMLError as error:
         raise ValueError(_parse_problem(text, error)) from None
     except UnicodeDecodeError:
-        raise ValueError("is not UTF-8 text") from None
+        raise ValueError(msg.not_utf8()) from None
 
 
 def refuse_conflict_markers(text: str | bytes) -> None:

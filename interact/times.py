@@ -1,12 +1,14 @@
 """Times as interact keeps and places them: the ISO strings a store holds and the datetimes they
 name, the years a time may lie in (SPEC §7), time zones (`$TZ`, then interact.yaml's), the clock
-(`$INTERACT_NOW` stands in for it), and where a day begins and ends in a zone. Only the standard
-library is imported here."""
+(`$INTERACT_NOW` stands in for it), and where a day begins and ends in a zone. Of the libraries,
+only the standard one is used here."""
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from . import messages as msg
 
 # The times a store may hold (SPEC §7): in these years in every zone, so that converting one to
 # any zone, or adding the longest duration to it, never overflows
@@ -55,10 +57,7 @@ def parse_iso(value) -> datetime | None:
     try:
         return datetime.fromisoformat(value)
     except ValueError as exc:
-        raise DateError(
-            f"could not read the stored date {value!r}: expected ISO 8601 such as "
-            "2026-11-24T14:30:00+00:00"
-        ) from exc
+        raise DateError(msg.bad_stored_date(value)) from exc
 
 
 def local_tz(env_tz: str | None, config_tz: str | None) -> tzinfo:
@@ -93,10 +92,7 @@ def resolve_now(env_now: str | None, tz: tzinfo) -> datetime:
         if not in_range(value):
             raise ValueError("out of range")
     except (ValueError, OverflowError) as exc:
-        raise DateError(
-            f"could not read INTERACT_NOW={env_now!r}: expected an ISO 8601 date or "
-            "datetime such as 2026-11-25 or 2026-11-25T10:00"
-        ) from exc
+        raise DateError(msg.bad_interact_now(env_now)) from exc
     return value
 
 

@@ -102,7 +102,7 @@ def import_(env, file, fmt, preset, maps, date_order, assignee, default_assignee
     try:
         table = interop.read_rows(data, fmt, name)
     except MemoryError:
-        raise msg.import_unreadable(name, "it does not fit in memory: import it in parts") from None
+        raise msg.import_out_of_memory(name) from None
     store = env.store
     for user in (assignee, default_assignee):
         if user:

@@ -20,9 +20,9 @@ def read_text(words, edit: bool, what: str = "note") -> str | None:
         text = one_kind_of_line_break(utf8_text(sys.stdin.buffer.read(), "stdin")).strip()
     if edit:
         try:
-            edited = click.edit(text + "\n" if text else f"\n# Write the {what}; lines starting with # are ignored.\n")
+            edited = click.edit(text + "\n" if text else msg.editor_prompt(what))
         except UnicodeDecodeError as error:
-            raise msg.input_not_utf8(f"the {what} from the editor", error.object, error) from None
+            raise msg.editor_not_utf8(what, error.object, error) from None
         if edited is None:
             raise msg.empty_note()
         text = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
