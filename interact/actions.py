@@ -24,13 +24,13 @@ from typing import NamedTuple
 from . import messages as msg
 from . import people
 from .completing import complete, follow_up, follow_up_id
-from .dates import isoformat
 from .drafts import Draft, FollowUp, People, add_unique, check_rules, read_ratings, relates_refs, stored_relates
 from .drafts import gather_people as _gather_people  # called by this name: a test runs a rename meanwhile
 from .editing import EDITABLE_WHEN_COMPLETED, FACT_OPTIONS, comment, delete, edit
 from .ids import new_id
 from .model import Record
 from .store import Store
+from .times import isoformat
 
 
 class Logged(NamedTuple):

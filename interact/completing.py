@@ -8,12 +8,12 @@ from datetime import datetime
 
 from . import messages as msg
 from . import people
-from .dates import isoformat
 from .drafts import FollowUp, check_rules, contact_to_set, read_ratings
 from .errors import UserError
 from .ids import derived_id
 from .model import Record
 from .store import Store
+from .times import isoformat
 
 
 def follow_up_id(rid: str) -> str:

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
 from . import messages as msg
-from .dates import DateError, at_time, parse_duration, parse_time, slashed_date
+from .dates import parse_time, slashed_date
+from .durations import parse_duration
 from .model import Record, slugify
 from .people import names_opportunity, opportunity_id
 from .store import Store
 from .text import one_kind_of_line_break
+from .times import DateError, at_time
 
 # Salesforce's Task export (Data Loader, reports, the REST API): matched case-insensitively,
 # and only the columns a file has are used.

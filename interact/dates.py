@@ -287,7 +287,8 @@ def slashed_date(text: str, order: str | None) -> date | None:
 
 
 __all__ = [  # this module's own, and what it passes on from times.py, durations.py and periods.py
-    "DATE_ORDERS", "FIRST_YEAR", "LAST_YEAR", "MAX_CADENCE", "MAX_DURATION", "DateError", "at_time", "end_of_day", "format_duration", "in_range", "isoformat", "local_tz",
-    "month_bounds", "named_zone", "parse_date", "parse_datetime", "parse_duration", "parse_iso", "parse_time",
-    "resolve_now", "slashed_date", "start_of_day", "week_bounds",
+    "DATE_ORDERS", "FIRST_YEAR", "LAST_YEAR", "MAX_CADENCE", "MAX_DURATION", "DateError", "at_time", "end_of_day",
+    "format_duration", "in_range", "isoformat", "local_tz", "month_bounds", "named_zone", "parse_date",
+    "parse_datetime", "parse_duration", "parse_iso", "parse_time", "resolve_now", "slashed_date", "start_of_day",
+    "week_bounds",
 ]

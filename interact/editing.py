@@ -7,12 +7,12 @@ from datetime import datetime
 
 from . import messages as msg
 from . import people
-from .dates import isoformat
 from .drafts import (
     Draft, add_unique, check_rules, contact_to_set, gather_people, read_ratings, relates_refs, stored_relates,
 )
 from .model import Record, fold
 from .store import Store
+from .times import isoformat
 
 # what `edit` may change of a completed interaction: its links, never its facts (SPEC §4)
 EDITABLE_WHEN_COMPLETED = {"tags", "untag", "relates", "unrelate", "accounts", "category"}

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from . import crm, people
 from . import messages as msg
 from .actions import check_rules
-from .dates import parse_duration
+from .durations import parse_duration
 from .errors import UserError
 from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
 from .store import Store

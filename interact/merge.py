@@ -174,7 +174,7 @@ def _union_posts(ours, theirs) -> list:
 
 def _moment(value) -> tuple:
     """A sort key for a stored time: by the instant it names; one that does not read goes last."""
-    from .dates import DateError, parse_iso
+    from .times import DateError, parse_iso
 
     try:
         moment = parse_iso(value) if isinstance(value, str) else None

@@ -371,7 +371,7 @@ def _value_bounds(low, high) -> str:
 
 
 def _within(minutes, day) -> str:
-    from .dates import format_duration
+    from .durations import format_duration
 
     span = f"{minutes // 1440} days" if minutes % 1440 == 0 else format_duration(minutes)
     return f"in the {span} before {day.isoformat()}"
@@ -957,8 +957,7 @@ def bad_interact_now(value) -> str:
             "2026-11-25T10:00")
 
 
-# --- a file that is no record, and a record's problems: one line each, for the warning
-# --- that skips it and for `interact check` -----------------------------------------------
+# --- why a file is no record, or an invalid one: its warning, and its line in `check` ---------
 
 def does_not_parse(line, problem) -> str:
     """`line`: where YAML stopped (from 1), when it says."""

@@ -237,7 +237,7 @@ def _cadence(text: str | None) -> str | None:
     within the cadence's range (an empty one is refused by parse_duration, never taken for none)."""
     if text is None:
         return None
-    from .dates import MAX_CADENCE, parse_duration
+    from .durations import MAX_CADENCE, parse_duration
 
     parse_duration(text, longest=MAX_CADENCE, positive=True)
     return text.strip()
@@ -344,7 +344,7 @@ def opportunity_id(opportunity: dict) -> str:
 
 
 def _close(record: Record, ref: str, stage: str, now) -> None:
-    from .dates import isoformat
+    from .times import isoformat
 
     opportunity = find_opportunity(record, ref)
     if opportunity.get("stage") != stage:

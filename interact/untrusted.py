@@ -15,9 +15,8 @@ from datetime import date
 import yaml
 
 from . import messages as msg
-from .dates import (
-    DATE_ORDERS, FIRST_YEAR, LAST_YEAR, MAX_CADENCE, DateError, in_range, named_zone, parse_duration, parse_iso,
-)
+from .durations import MAX_CADENCE, parse_duration
+from .times import FIRST_YEAR, LAST_YEAR, DateError, in_range, named_zone, parse_iso
 
 # --- YAML ---------------------------------------------------------------------------
 
@@ -165,6 +164,12 @@ def _boolean(value) -> bool:
     return isinstance(value, bool)
 
 
+def _date_order(value) -> bool:
+    from .dates import DATE_ORDERS  # the parser of what people type: loaded only where a store sets one
+
+    return value in DATE_ORDERS
+
+
 CONFIG_RULES = {  # key -> its test (what would work instead is messages.config_expected's to say)
     "version": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
     "user": _text,
@@ -174,7 +179,7 @@ CONFIG_RULES = {  # key -> its test (what would work instead is messages.config_
     "purposes": _texts,
     "categories": _texts,
     "ratings": _texts,
-    "date_order": lambda v: v in DATE_ORDERS,
+    "date_order": _date_order,
     "auto_commit": _boolean,
 }
 

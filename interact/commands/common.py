@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from ..cli import stacked
-from ..dates import parse_iso
 from ..model import INTERACTION_KEYS, shortest_prefixes
 from ..query import STATUS_FILTERS, Names, status
 from ..render import FORMATS, View, render
+from ..times import parse_iso
 
 STATUS_COLORS = {"missed": "red", "open": "yellow", "completed": "green"}
 

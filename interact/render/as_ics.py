@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 
-from ..dates import parse_iso
-from ..text import one_kind_of_line_break, printable
 from ..query import Names
+from ..text import one_kind_of_line_break, printable
+from ..times import parse_iso
 
 PRODID = "-//interact//interact//EN"
 # completed: it took place; open or missed: planned, not (yet) done
