@@ -30,6 +30,7 @@ from .serialisation import (
 from .text import fold, without_accents
 from .untrusted import id_fits_file, is_slug  # the rules for ids, beside the others
 
+
 class Record(dict):
     """A record's fields, plus the path of the file it was read from (None when new)."""
 
