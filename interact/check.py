@@ -104,7 +104,7 @@ class _Checker:
             self.report(path, str(error))
             return None
         except OSError as error:
-            self.report(path, f"cannot be read: {error.strerror}")
+            self.report(path, msg.cannot_be_read(error))
             return None
         try:
             return load(data, path)

@@ -84,8 +84,8 @@ def user_errors(func):
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from .dates import DateError
         from . import messages as msg
+        from .times import DateError
 
         try:
             return func(*args, **kwargs)
@@ -198,13 +198,13 @@ class Env:
 
     @functools.cached_property
     def tz(self):
-        from .dates import local_tz
+        from .times import local_tz
 
         return local_tz(self.environ.get("TZ"), self.store.config.timezone)
 
     @functools.cached_property
     def now(self):
-        from .dates import resolve_now
+        from .times import resolve_now
 
         return resolve_now(self.environ.get("INTERACT_NOW"), self.tz)
 

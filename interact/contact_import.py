@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from . import messages as msg
 from . import people
 from .errors import UserError
-from .model import Record, dump, slugify
+from .model import Record, dump
 from .store import Store
+from .text import fold
 from .vcard import Address, Card, preferred
 
 UID_FIELD = "vcard_uid"
@@ -48,10 +49,6 @@ def _extra(addresses: list[Address], kind: str, chosen: Address | None) -> dict[
     return extra
 
 
-def _folded(text) -> str:
-    return slugify(str(text or ""))
-
-
 class _Planner:
     def __init__(self, store: Store, create_missing: bool):
         self.store, self.create_missing = store, create_missing
@@ -69,12 +66,12 @@ class _Planner:
 
         rules = [lambda r: card.uid and uid_of(r) == card.uid,
                  lambda r: email and str(r.get("email") or "").casefold() == email.casefold(),
-                 lambda r: _folded(r.get("name")) == _folded(card.name)]
+                 lambda r: fold(r.get("name") or "") == fold(card.name)]
         candidates = [r for r in self.contacts.values() if not (card.uid and uid_of(r) and uid_of(r) != card.uid)]
         for rule in rules:
             hits = [record for record in candidates if rule(record)]
             if len(hits) > 1:
-                raise msg.card_matches_several([f"{r['id']}  {r.get('name', '')}" for r in hits])
+                raise msg.card_matches_several([people.candidate(r) for r in sorted(hits, key=lambda r: r["id"])])
             if hits:
                 return hits[0]
         return None

@@ -16,9 +16,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
 from . import messages as msg
-from .dates import DateError, at_time, parse_duration, parse_time, slashed_date
+from .dates import parse_time, slashed_date
+from .durations import parse_duration
 from .model import Record, slugify
+from .people import names_opportunity, opportunity_id
 from .store import Store
+from .text import one_kind_of_line_break
+from .times import DateError, at_time
 
 # Salesforce's Task export (Data Loader, reports, the REST API): matched case-insensitively,
 # and only the columns a file has are used.
@@ -37,7 +41,6 @@ COMPLETED_STATUSES = ("completed", "complete", "done", "closed")
 SUBTYPES = {"email": "email", "listemail": "email", "call": "call"}  # Salesforce's TaskSubtype -> our type
 WHAT_PREFIXES = {"001": "account", "006": "opportunity", "500": "case"}  # Salesforce id prefixes
 _SECONDS = {"s": 1, "m": 60, "h": 3600}
-_UNIT_NAMES = {"s": "seconds", "m": "minutes", "h": "hours"}
 
 
 def column_mapping(columns: list[str], preset: str | None, maps: dict[str, str]) -> list[tuple[str, str]]:
@@ -73,11 +76,6 @@ class Reading:
     assignee: str                # who gets a row that names no owner
     default_assignee: str | None  # who gets a row whose owner is no user of the store (else a row error)
     all_completed: bool = False  # every row took place (--completed), whatever its status says
-
-
-def one_kind_of_line_break(text: str) -> str:
-    """CRLF and a lone CR (old Mac exports) as \\n, the line break a record stores."""
-    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def mapped_values(data: dict, mapping: list[tuple[str, str]]) -> dict[str, list[str]]:
@@ -152,9 +150,9 @@ def minutes(text: str, unit: str) -> int | None:
     try:
         seconds = float(text.replace(",", "")) * _SECONDS[unit]
     except ValueError:
-        raise msg.row_bad_cell(f"duration:{unit}", text, f"a number of {_UNIT_NAMES[unit]}") from None
+        raise msg.row_bad_duration(unit, text) from None
     if seconds < 0 or seconds != seconds or seconds == float("inf"):
-        raise msg.row_bad_cell(f"duration:{unit}", text, "a number of 0 or more")
+        raise msg.row_negative_duration(unit, text)
     return max(round(seconds / 60), 1) if seconds else None
 
 
@@ -198,11 +196,10 @@ def what_kind(values: dict[str, list[str]]) -> str:
 
 
 def opportunity(store: Store, name: str) -> tuple[str, str]:
-    """(account id, opportunity id) of the one opportunity of the store with this id or name."""
-    folded = name.strip().casefold()
-    hits = [(account["id"], str(opp.get("id"))) for account in store.accounts().values()
-            for opp in account.get("opportunities") or [] if isinstance(opp, dict)
-            and folded in (str(opp.get("id", "")).casefold(), str(opp.get("name", "")).casefold())]
+    """(account id, opportunity id) of the one opportunity of the store with this id or name
+    (ignoring case and accents, as everywhere: people.names_opportunity)."""
+    hits = [(account["id"], opportunity_id(opp)) for account in store.accounts().values()
+            for opp in account.get("opportunities") or [] if names_opportunity(opp, name)]
     if len(hits) != 1:
         raise msg.row_unknown_opportunity(name, len(hits))
     return hits[0]

@@ -1,27 +1,25 @@
-"""Human dates, times and durations: parsing, formatting and time-zone helpers.
+"""Dates and times as people type them (SPEC §4 and §9): `tomorrow 9am`, `fri at 10`, `+3d`,
+`next week`, `3/12/2026` in a stated order, and free text such as "Nov 28 3pm".
 
-Only the standard library is imported here; dateutil is loaded lazily, and only
-for free-form text such as "Nov 28 3pm" that none of the built-in forms match.
+Of the libraries, the standard one is used here, and dateutil only for free-form text such
+as "Nov 28 3pm" that none of the built-in forms match (loaded lazily: it is slow to import).
+
+What the parsing stands on has its own modules, whose names are importable from here too
+(as most callers do): times.py (stored ISO values, zones, the clock, day boundaries, the years a
+time may lie in, DateError), durations.py (durations and their longest) and periods.py (the
+weeks and months a day is in).
 """
 
 import re
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-DATE_EXAMPLES = (
-    "2026-11-28, 2026-11-28T14:30, today, tomorrow 9am, fri, last fri, 'fri at 10', 14:30, eod, "
-    "'next week', +3d, -2h, 'in 3 days', '3 days ago'"
+from . import messages as msg
+from .durations import DAY_MINUTES, MAX_CADENCE, MAX_DURATION, UNIT_MINUTES, format_duration, parse_duration
+from .periods import month_bounds, week_bounds
+from .times import (
+    FIRST_YEAR, LAST_YEAR, DateError, at_time, end_of_day, in_range, isoformat, local_tz, localize, named_zone,
+    parse_iso, resolve_now, start_of_day,
 )
-DURATION_EXAMPLES = "30, 30m, 1h, 1h30m, 2d, 1w"
-
-_DAY_MINUTES = 24 * 60
-
-_UNIT_MINUTES = {
-    **dict.fromkeys(("m", "min", "mins", "minute", "minutes"), 1),
-    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 60),
-    **dict.fromkeys(("d", "day", "days"), _DAY_MINUTES),
-    **dict.fromkeys(("w", "wk", "wks", "week", "weeks"), 7 * _DAY_MINUTES),
-}
 
 _WEEKDAY_NAMES = (
     ("mon", "monday"),
@@ -61,42 +59,9 @@ _ISO_DATE_PREFIX = re.compile(r"\d{4}-\d{2}-\d{2}")
 # that looks like words or a d/m/y or d.m.y date.
 _FREE_FORM_HINT = re.compile(r"[a-z/.]", re.IGNORECASE)
 
-# Every term but the last needs a unit, so digits cannot be split ambiguously
-# (which would make a failing match backtrack exponentially).
-_DURATION = re.compile(r"(?:\d+\s*[a-z]+\s*)*\d*")
-_DURATION_TERM = re.compile(r"(\d+)\s*([a-z]*)")
-_DURATION_DISPLAY_UNITS = (("w", 7 * _DAY_MINUTES), ("d", _DAY_MINUTES), ("h", 60), ("m", 1))
-
-
-# The times a store may hold (SPEC §7): in these years in every zone, so that converting one to
-# any zone, or adding the longest duration to it, never overflows
-FIRST_YEAR, LAST_YEAR = 1900, 2999
-_EARLIEST = datetime(FIRST_YEAR, 1, 2, tzinfo=timezone.utc)  # a UTC offset is less than a day
-_LATEST = datetime(LAST_YEAR, 12, 31, tzinfo=timezone.utc)
-MAX_DURATION = 366 * _DAY_MINUTES  # an interaction's duration, a slot, a gap
-MAX_CADENCE = 3653 * _DAY_MINUTES  # ten years: how often to stay in touch
-_LONGEST = {MAX_DURATION: "366 days", MAX_CADENCE: "10 years"}
-
-
-class DateError(ValueError):
-    """A date, time or duration that could not be read; str() is a one-line message."""
-
 
 def _date_error(text: str) -> DateError:
-    return DateError(f"could not read the date {text!r}: try {DATE_EXAMPLES}")
-
-
-def _duration_error(text: str) -> DateError:
-    return DateError(f"could not read the duration {text!r}: try {DURATION_EXAMPLES}")
-
-
-def _localize(naive: datetime, tz: tzinfo) -> datetime:
-    """Attach tz to a wall-clock time.
-
-    The round trip through UTC turns a time that does not exist (inside a
-    spring-forward gap) into the real instant it names, e.g. 02:30 -> 03:30.
-    """
-    return naive.replace(tzinfo=tz).astimezone(timezone.utc).astimezone(tz)
+    return DateError(msg.bad_date(text))
 
 
 # --- datetimes -------------------------------------------------------------
@@ -132,22 +97,7 @@ def parse_datetime(
     return result
 
 
-def in_range(moment: date) -> bool:
-    """Whether a date lies in the years FIRST_YEAR..LAST_YEAR, or a time does in every zone."""
-    if FIRST_YEAR < moment.year < LAST_YEAR:
-        return True
-    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
-        return False
-    if not isinstance(moment, datetime):
-        return True
-    if moment.tzinfo is None:
-        return _EARLIEST.replace(tzinfo=None) <= moment < _LATEST.replace(tzinfo=None)
-    return _EARLIEST <= moment < _LATEST
-
-
 def _range_error(text: str) -> DateError:
-    from . import messages as msg
-
     return DateError(msg.out_of_range_time(text, FIRST_YEAR, LAST_YEAR))
 
 
@@ -170,10 +120,10 @@ def _parse_known_form(
         day = _resolve_day(match, local_now.date())
         has_time = match["hour"] or match["named"]
         clock = _clock_time(match) if has_time else default_time
-        return _localize(datetime.combine(day, clock), tz)
+        return localize(datetime.combine(day, clock), tz)
     if _ISO_DATE_PREFIX.match(text):
         parsed = datetime.fromisoformat(text.upper())  # 'T' and 'Z' must be upper case
-        return parsed if parsed.tzinfo else _localize(parsed, tz)
+        return parsed if parsed.tzinfo else localize(parsed, tz)
     return None
 
 
@@ -187,18 +137,18 @@ def _match_offset(text: str) -> tuple[int, int] | None:
         sign = -1
     else:
         return None
-    unit_minutes = _UNIT_MINUTES.get(match["unit"])
+    unit_minutes = UNIT_MINUTES.get(match["unit"])
     if unit_minutes is None:
         return None
     return sign * int(match["count"]), unit_minutes
 
 
 def _apply_offset(local_now: datetime, tz: tzinfo, count: int, unit_minutes: int) -> datetime:
-    if unit_minutes % _DAY_MINUTES == 0:
+    if unit_minutes % DAY_MINUTES == 0:
         # Days and weeks move the calendar and keep the wall-clock time, even
         # across a DST change.
-        days = count * unit_minutes // _DAY_MINUTES
-        return _localize(local_now.replace(tzinfo=None) + timedelta(days=days), tz)
+        days = count * unit_minutes // DAY_MINUTES
+        return localize(local_now.replace(tzinfo=None) + timedelta(days=days), tz)
     # Hours and minutes are elapsed time.
     elapsed = timedelta(minutes=count * unit_minutes)
     return (local_now.astimezone(timezone.utc) + elapsed).astimezone(tz)
@@ -242,7 +192,7 @@ def _parse_free_form(
         parsed = parser.parse(text, default=default)
     except (ValueError, OverflowError) as exc:  # dateutil's ParserError is a ValueError
         raise _date_error(text) from exc
-    return parsed if parsed.tzinfo else _localize(parsed, tz)
+    return parsed if parsed.tzinfo else localize(parsed, tz)
 
 
 # --- the forms people type (SPEC §9): eod, tonight, next week, this fri, fri at 10, 3/12/2026 ---
@@ -269,21 +219,21 @@ def _parse_spoken_form(
                    or _parse_known_form(match["day"], local_now, tz, default_time))
         if day is None:
             return None
-        return _localize(datetime.combine(day.date(), time(int(match["hour"]))), tz)
+        return localize(datetime.combine(day.date(), time(int(match["hour"]))), tz)
     if text in _NAMED_TIMES:
-        return _localize(datetime.combine(today, _NAMED_TIMES[text]), tz)
+        return localize(datetime.combine(today, _NAMED_TIMES[text]), tz)
     if match := _THIS_WEEKDAY.fullmatch(text):  # this week's (Monday to Sunday), even if past
         day = week_bounds(today)[0] + timedelta(days=_WEEKDAYS[match["weekday"]])
-        return _localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
+        return localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
     if match := _NEXT_PERIOD.fullmatch(text):
         if match["period"] == "week":
             day = week_bounds(today)[0] + timedelta(days=7)
         else:
             day = month_bounds(today)[1] + timedelta(days=1)
-        return _localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
+        return localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
     if match := _SLASHED_DAY_TIME.fullmatch(text):
         day = slashed_date(match["day"], date_order)
-        return _localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
+        return localize(datetime.combine(day, _time_or(match["time"], default_time)), tz)
     return None
 
 
@@ -291,8 +241,7 @@ def _refuse_guessed_numeric_date(text: str) -> None:
     """Text none of our forms read that holds a day and month with a slash or a dot (3/12,
     3.12.26 9am) is refused: dateutil would guess which number is the month."""
     if _NUMERIC_DATE_HINT.search(text):
-        raise DateError(f"could not read the date {text!r}: write the date as 2026-12-03 "
-                        "(or 3/12/2026 with `date_order: dmy` or `mdy` in interact.yaml)")
+        raise DateError(msg.numeric_date_not_guessed(text))
 
 
 def _time_or(text: str | None, default_time: time) -> time:
@@ -300,7 +249,6 @@ def _time_or(text: str | None, default_time: time) -> time:
 
 
 _TIME_OF_DAY = re.compile(_TIME)
-TIME_EXAMPLES = "09:00, 9am, 14:30, 2:30pm, noon"
 
 
 def parse_time(text: str) -> time:
@@ -311,7 +259,7 @@ def parse_time(text: str) -> time:
             return _clock_time(match)
     except ValueError:  # 25:00, 13pm, a bare number
         pass
-    raise DateError(f"could not read the time {text!r}: try {TIME_EXAMPLES}")
+    raise DateError(msg.bad_time(text))
 
 
 # --- numeric dates with slashes (3/12/2026): read by a stated order, never guessed ---
@@ -328,144 +276,19 @@ def slashed_date(text: str, order: str | None) -> date | None:
     if match is None:
         return None
     if order not in DATE_ORDERS:
-        raise DateError(f"{text.strip()!r} could be day/month or month/day: set `date_order: dmy` (or mdy, ymd) "
-                        "in interact.yaml, or write it as 2026-12-03")
+        raise DateError(msg.date_order_needed(text.strip()))
     parts = dict(zip(order, map(int, match.groups())))
     try:
         if len(match[order.index("y") + 1]) != 4:
-            raise ValueError("the year needs four digits")
+            raise ValueError(msg.year_not_four_digits())
         return date(parts["y"], parts["m"], parts["d"])
     except ValueError as error:
-        raise DateError(f"could not read the date {text.strip()!r} as {'/'.join(order)}: {error}") from None
+        raise DateError(msg.bad_ordered_date(text.strip(), order, error)) from None
 
 
-# --- durations -------------------------------------------------------------
-
-
-def parse_duration(text: str, longest: int = MAX_DURATION, positive: bool = False) -> int:
-    """Minutes in '30', '30m', '1h30m', '1h30', '2d', '1w', '90 minutes', '2 hours'...: at most
-    `longest` minutes, and more than 0 when `positive` (an interaction's duration, a cadence)."""
-    normalized = text.strip().lower()
-    if not normalized or not _DURATION.fullmatch(normalized):
-        raise _duration_error(text)
-    terms = _DURATION_TERM.findall(normalized)
-    total = 0
-    previous_unit = None
-    for count, unit in terms:
-        if not unit:
-            # Only the last term can be bare; it is minutes alone ('30') or after hours ('1h30').
-            if len(terms) > 1 and previous_unit != 60:
-                raise _duration_error(text)
-            unit = "m"
-        unit_minutes = _UNIT_MINUTES.get(unit)
-        # Units must get strictly smaller: '1h30m' is fine, '30m1h' or '1h1h' is not.
-        if unit_minutes is None or (previous_unit is not None and unit_minutes >= previous_unit):
-            raise _duration_error(text)
-        total += int(count) * unit_minutes
-        previous_unit = unit_minutes
-    if total > longest or (positive and total == 0):
-        from . import messages as msg
-
-        raise DateError(msg.out_of_range_duration(text, _LONGEST.get(longest) or format_duration(longest), positive))
-    return total
-
-
-def format_duration(minutes: int) -> str:
-    """Compact display form that parse_duration reads back: 90 -> '1h30m'."""
-    if minutes < 0:
-        return "-" + format_duration(-minutes)
-    parts = []
-    for suffix, size in _DURATION_DISPLAY_UNITS:
-        count, minutes = divmod(minutes, size)
-        if count:
-            parts.append(f"{count}{suffix}")
-    return "".join(parts) or "0m"
-
-
-# --- stored values, time zones and day boundaries --------------------------
-
-
-def isoformat(dt: datetime) -> str:
-    """The stored form of a tz-aware datetime, e.g. '2026-11-24T14:30:00+00:00'."""
-    return dt.isoformat(timespec="seconds")
-
-
-def parse_iso(value) -> datetime | None:
-    """A stored ISO 8601 str or a datetime; None or '' -> None. Naive stays naive."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError as exc:
-        raise DateError(
-            f"could not read the stored date {value!r}: expected ISO 8601 such as "
-            "2026-11-24T14:30:00+00:00"
-        ) from exc
-
-
-def local_tz(env_tz: str | None, config_tz: str | None) -> tzinfo:
-    """$TZ if it names a valid zone, then the configured zone, else the system zone."""
-    for name in (env_tz, config_tz):
-        zone = named_zone(name)
-        if zone is not None:
-            return zone
-    return datetime.now().astimezone().tzinfo
-
-
-def named_zone(name: str | None) -> tzinfo | None:
-    # POSIX allows TZ=':Europe/London', meaning "read this zone file".
-    name = (name or "").strip().removeprefix(":")
-    if not name:
-        return None
-    if name.upper() == "UTC":  # accepted even where no tz database is installed
-        return timezone.utc
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # unknown or malformed key
-        return None
-
-
-def resolve_now(env_now: str | None, tz: tzinfo) -> datetime:
-    """$INTERACT_NOW (an ISO 8601 date or datetime) if set, else the current time."""
-    if not env_now:
-        return datetime.now(tz)
-    try:
-        value = datetime.fromisoformat(env_now.strip())
-        value = value if value.tzinfo else _localize(value, tz)
-        if not in_range(value):
-            raise ValueError("out of range")
-    except (ValueError, OverflowError) as exc:
-        raise DateError(
-            f"could not read INTERACT_NOW={env_now!r}: expected an ISO 8601 date or "
-            "datetime such as 2026-11-25 or 2026-11-25T10:00"
-        ) from exc
-    return value
-
-
-def at_time(d: date, clock: time, tz: tzinfo) -> datetime:
-    """The tz-aware instant of wall-clock time `clock` on day `d`."""
-    return _localize(datetime.combine(d, clock), tz)
-
-
-def start_of_day(d: date, tz: tzinfo) -> datetime:
-    return at_time(d, time(), tz)
-
-
-def end_of_day(d: date, tz: tzinfo) -> datetime:
-    """The start of the next day: the deadline instant for something due on d."""
-    return start_of_day(d + timedelta(days=1), tz)
-
-
-def week_bounds(d: date) -> tuple[date, date]:
-    """Monday and Sunday of the week containing d."""
-    monday = d - timedelta(days=d.weekday())
-    return monday, monday + timedelta(days=6)
-
-
-def month_bounds(d: date) -> tuple[date, date]:
-    """The first and last day of the month containing d."""
-    first = d.replace(day=1)
-    following = (first + timedelta(days=32)).replace(day=1)
-    return first, following - timedelta(days=1)
+__all__ = [  # this module's own, and what it passes on from times.py, durations.py and periods.py
+    "DATE_ORDERS", "FIRST_YEAR", "LAST_YEAR", "MAX_CADENCE", "MAX_DURATION", "DateError", "at_time", "end_of_day",
+    "format_duration", "in_range", "isoformat", "local_tz", "month_bounds", "named_zone", "parse_date",
+    "parse_datetime", "parse_duration", "parse_iso", "parse_time", "resolve_now", "slashed_date", "start_of_day",
+    "week_bounds",
+]

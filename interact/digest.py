@@ -9,9 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 
-from .dates import parse_iso, week_bounds
 from .model import Record
+from .periods import week_bounds
 from .query import sort_key, status
+from .times import parse_iso
 
 NOTIFY_WINDOW = timedelta(days=7)  # default look-back for completions
 

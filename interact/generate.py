@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
 from . import messages as msg
-from .dates import at_time, end_of_day, isoformat, parse_iso, start_of_day
 from .errors import UserError
 from .model import Record, derived_id
 from .people import contact_of_account
 from .query import last_contacts
 from .store import Store
+from .times import at_time, end_of_day, isoformat, parse_iso, start_of_day
 
 KINDS = {"prospects": "prospect", "customers": "customer"}  # --for -> an account's `kind`
 CREATED_BY = "generate"

@@ -22,9 +22,9 @@ def git(root: Path, *args: str, check: bool = True, failed=msg.commit_failed) ->
     try:
         result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
     except OSError as error:
-        raise failed([f"cannot run git: {error.strerror}"]) from None
+        raise failed([msg.cannot_run_git(error)]) from None
     if check and result.returncode != 0:
-        raise failed(said(result) or [f"git {args[0]} failed"])
+        raise failed(said(result) or [msg.git_command_failed(args[0])])
     return result
 
 

@@ -29,6 +29,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from . import messages as msg
+
 EVENTS = ("on_log", "on_assign", "on_complete", "on_notify")
 TIMEOUT = 30  # seconds
 MAX_TIMEOUT = 3600
@@ -49,22 +51,21 @@ def load_hooks(path: Path) -> tuple[dict[str, str], float, list[str]]:
     except FileNotFoundError:
         return {}, TIMEOUT, []
     except (OSError, ValueError) as error:
-        return {}, TIMEOUT, [f"warning: hooks not run: cannot read {path}: {str(error).splitlines()[0]}"]
+        return {}, TIMEOUT, [msg.hooks_unreadable(path, error)]
     hooks = data.get("hooks") if isinstance(data, dict) else None
     if hooks is None:
         return {}, TIMEOUT, []
     if not isinstance(hooks, dict):
-        return {}, TIMEOUT, [f"warning: hooks not run: 'hooks' in {path} should map events ({', '.join(EVENTS)}) "
-                             "to commands"]
+        return {}, TIMEOUT, [msg.hooks_not_a_mapping(path, EVENTS)]
     timeout, warnings = _timeout(data.get("hook_timeout"), path)
     usable = {}
     for event, command in hooks.items():
         if event not in EVENTS:
-            warnings.append(f"warning: {path}: '{event}' is not a hook event; use one of {', '.join(EVENTS)}")
+            warnings.append(msg.not_a_hook_event(path, event, EVENTS))
         elif isinstance(command, str) and command.strip():
             usable[event] = command
         elif command is not None:
-            warnings.append(f"warning: {path}: hook {event} should be a command (text)")
+            warnings.append(msg.hook_not_a_command(path, event))
     return usable, timeout, warnings
 
 
@@ -74,8 +75,7 @@ def _timeout(value, path: Path) -> tuple[float, list[str]]:
         return TIMEOUT, []
     if isinstance(value, (int, float)) and not isinstance(value, bool) and 0 < value <= MAX_TIMEOUT:
         return float(value), []
-    return TIMEOUT, [f"warning: {path}: hook_timeout should be a number of seconds from 0 to {MAX_TIMEOUT}, "
-                     f"not {value!r}; using {TIMEOUT}"]
+    return TIMEOUT, [msg.bad_hook_timeout(path, value, MAX_TIMEOUT, TIMEOUT)]
 
 
 def run(event: str, command: str, payload: dict, cwd: Path, environ: Mapping[str, str],
@@ -95,7 +95,7 @@ def run(event: str, command: str, payload: dict, cwd: Path, environ: Mapping[str
             process = subprocess.Popen(command, shell=True, cwd=cwd, env=env, stdin=subprocess.PIPE,
                                        stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
         except OSError as error:
-            return "", f"warning: hook {event} did not run: {error.strerror or error}"
+            return "", msg.hook_did_not_run(event, error)
         try:
             process.communicate(data, timeout=timeout)  # a hook that never reads: EPIPE, ignored
             finished = not reaping or _children_end(process.pid, deadline)
@@ -109,9 +109,9 @@ def run(event: str, command: str, payload: dict, cwd: Path, environ: Mapping[str
         output.seek(0)
         text = output.read().decode(errors="replace")
     if not finished:
-        return text, f"warning: hook {event} was stopped after {timeout:g} s"
+        return text, msg.hook_stopped(event, timeout)
     if process.returncode != 0:
-        return text, f"warning: hook {event} failed (exit status {process.returncode}): {command}"
+        return text, msg.hook_failed(event, process.returncode, command)
     return text, None
 
 

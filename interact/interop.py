@@ -20,10 +20,12 @@ from dataclasses import dataclass, field
 from . import crm, people
 from . import messages as msg
 from .actions import check_rules
-from .dates import parse_duration
+from .durations import parse_duration
 from .errors import UserError
 from .model import Record, derived_id, dump, is_id, slugify, validate_interaction
 from .store import Store
+from .text import one_kind_of_line_break, utf8_text
+from .untrusted import nests_deeper
 
 # --- reading files ------------------------------------------------------------------
 
@@ -50,24 +52,21 @@ class Table:
 
 def read_rows(data: bytes, fmt: str, name: str) -> Table:
     """The rows of a CSV file (with a header) or the objects of a JSON list."""
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise msg.import_unreadable(name, "it is not UTF-8 text") from None
+    text = utf8_text(data, name)
     if fmt == "csv":
         return _csv_table(text, name)
     try:
         items = json.loads(text)
     except ValueError as error:
-        raise msg.import_unreadable(name, f"it is not JSON: {error}") from None
+        raise msg.import_not_json(name, error) from None
     except RecursionError:  # nested deeper than Python's stack
-        raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
-    if not _nests_within(items, MAX_DEPTH):
-        raise msg.import_unreadable(name, f"it nests objects or lists more than {MAX_DEPTH} deep") from None
+        raise msg.import_too_deep(name, MAX_DEPTH) from None
+    if nests_deeper(items, MAX_DEPTH):
+        raise msg.import_too_deep(name, MAX_DEPTH)
     if isinstance(items, dict):  # one record (show --format json), or {"records": [...]} from an API
         items = items["records"] if isinstance(items.get("records"), list) else [items]
     if not isinstance(items, list) or not all(isinstance(item, dict) for item in items):
-        raise msg.import_unreadable(name, "it should hold a list of objects, one a record")
+        raise msg.import_not_records(name)
     columns = list(dict.fromkeys(key for item in items for key in _flatten(item)))
     return Table(columns, [Row(f"record {n}", item) for n, item in enumerate(items, start=1)])
 
@@ -86,7 +85,7 @@ def _csv_table(text: str, name: str) -> Table:
             where, line = f"line {line}", reader.line_num + 1  # the next row starts on the next line
             if not cells:
                 continue
-            cells = [crm.one_kind_of_line_break(cell) for cell in cells]
+            cells = [one_kind_of_line_break(cell) for cell in cells]
             if header is None:
                 header = _header(cells, name)
             elif len(cells) != len(header):
@@ -114,23 +113,8 @@ def read_input(source, name: str) -> bytes:
     """The bytes of a file to import (an open binary file), refused when over MAX_BYTES."""
     data = source.read(MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise msg.import_unreadable(name, f"it is over {MAX_BYTES // 2**20} MiB: import it in parts")
+        raise msg.import_too_big(name, MAX_BYTES // 2**20)
     return data
-
-
-def _nests_within(value, limit: int) -> bool:
-    """Whether no object or list in `value` lies more than `limit` deep (walked without recursion:
-    what comes in may be nested to any depth)."""
-    stack = [(value, 1)]
-    while stack:
-        item, depth = stack.pop()
-        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        for child in children:
-            if isinstance(child, (dict, list)):
-                if depth >= limit:
-                    return False
-                stack.append((child, depth + 1))
-    return True
 
 
 def _flatten(data: dict, prefix: str = "") -> dict:

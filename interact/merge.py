@@ -15,6 +15,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+from .schema import is_empty, left_out
+
 
 class _Missing:
     """A field a version does not have (an empty value counts as missing)."""
@@ -75,11 +77,7 @@ def present(version: dict, kind: str) -> dict:
     """A version's fields that hold something: an empty value, or `personal: false`, is no
     value (the file leaves it out)."""
     return {key: value for key, value in (version or {}).items()
-            if not _is_empty(value) and not (kind == "interaction" and key == "personal" and value is False)}
-
-
-def _is_empty(value) -> bool:
-    return value is None or value == "" or value == [] or value == {}
+            if not (left_out(key, value) if kind == "interaction" else is_empty(value))}
 
 
 def _put(merged: Merged, key, pair) -> None:
@@ -176,7 +174,7 @@ def _union_posts(ours, theirs) -> list:
 
 def _moment(value) -> tuple:
     """A sort key for a stored time: by the instant it names; one that does not read goes last."""
-    from .dates import DateError, parse_iso
+    from .times import DateError, parse_iso
 
     try:
         moment = parse_iso(value) if isinstance(value, str) else None

@@ -371,7 +371,7 @@ def _value_bounds(low, high) -> str:
 
 
 def _within(minutes, day) -> str:
-    from .dates import format_duration
+    from .durations import format_duration
 
     span = f"{minutes // 1440} days" if minutes % 1440 == 0 else format_duration(minutes)
     return f"in the {span} before {day.isoformat()}"
@@ -763,9 +763,19 @@ def user_not_utf8(name) -> UserError:
                      "written. Set it in UTF-8, or use --as USER.")
 
 
+def not_utf8(data: bytes | None = None, error=None) -> str:
+    """Why bytes are no text, for a file's warning or an input's error: where, when known."""
+    where = f" (byte 0x{data[error.start]:02x} at offset {error.start})" if data is not None else ""
+    return f"is not UTF-8 text{where}"
+
+
 def input_not_utf8(where, data: bytes, error) -> UserError:
-    return UserError(f"{where} is not UTF-8 text (byte 0x{data[error.start]:02x} at offset {error.start}); "
-                     "nothing was written. Convert it first, e.g. with `iconv -f latin1 -t utf-8`.")
+    return UserError(f"{where} {not_utf8(data, error)}; nothing was written. Convert it first, e.g. with "
+                     "`iconv -f latin1 -t utf-8`.")
+
+
+def editor_not_utf8(what, data: bytes, error) -> UserError:
+    return input_not_utf8(f"the {what} from the editor", data, error)
 
 
 # --- a write that failed part-way --------------------------------------------------
@@ -839,7 +849,7 @@ def out_of_range_time(text, first, last) -> str:
 
 def out_of_range_duration(text, longest, positive) -> str:
     return (f"the duration {text!r} should be {'more than 0 and ' if positive else ''}at most {longest}: "
-            "try 30, 30m, 1h, 1h30m, 2d, 1w")
+            f"try {_DURATION_EXAMPLES}")
 
 
 # --- people, follow-ups, opportunities, dates and listings (SPEC §9) ----------------
@@ -849,9 +859,10 @@ def empty_ref(kinds) -> UserError:
                      "number, e.g. \"Jane Doe\".")
 
 
-def already_exists(kind, what, candidates) -> UserError:
-    """`what`: how the new one is like them: "named 'Jane Doe'", "with the email 'jane@example.com'"."""
+def already_exists(kind, candidates, name=None, email=None) -> UserError:
+    """Like them by its `name`, else by its `email`."""
     article = "an" if kind[0] in "aeiou" else "a"
+    what = f"named '{name}'" if name is not None else f"with the email '{email}'"
     return UserError(f"{article} {kind} {what} is already in the store: use it by its id, or add another anyway "
                      "with --duplicate.", candidates)
 
@@ -865,13 +876,13 @@ def unknown_opportunity(ref, account_id, candidates) -> UserError:
 
 
 def future_log(when) -> UserError:
-    return UserError(f"--when {when} is in the future: a log records what took place; use `interact assign` to "
-                     "plan it.")
+    return UserError(f"--when {when:%Y-%m-%d %H:%M} is in the future: a log records what took place; use "
+                     "`interact assign` to plan it.")
 
 
 def future_completion(when) -> UserError:
-    return UserError(f"--when {when} is in the future: an interaction is completed once it took place. Use "
-                     "`interact edit ID --when ...` to plan it for then.")
+    return UserError(f"--when {when:%Y-%m-%d %H:%M} is in the future: an interaction is completed once it took "
+                     "place. Use `interact edit ID --when ...` to plan it for then.")
 
 
 def not_completed_ids(count, total) -> UserError:
@@ -887,3 +898,261 @@ def missing_category(categories) -> str:
 def follow_up_options_alone() -> UserError:
     return UserError("--follow-up-type, --follow-up-to and --follow-up-note describe a follow-up: add --follow-up WHEN, "
                      "e.g. --follow-up 'fri at 10'.")
+
+
+# --- dates, times and durations as people type them -------------------------------------
+
+_DATE_EXAMPLES = ("2026-11-28, 2026-11-28T14:30, today, tomorrow 9am, fri, last fri, 'fri at 10', 14:30, eod, "
+                  "'next week', +3d, -2h, 'in 3 days', '3 days ago'")
+_TIME_EXAMPLES = "09:00, 9am, 14:30, 2:30pm, noon"
+_DURATION_EXAMPLES = "30, 30m, 1h, 1h30m, 2d, 1w"
+_WEEK_EXAMPLES = "this, next, last, 2026-W49"
+_MONTH_EXAMPLES = "this, next, last, 2026-12"
+
+
+def bad_date(text) -> str:
+    return f"could not read the date {text!r}: try {_DATE_EXAMPLES}"
+
+
+def bad_time(text) -> str:
+    return f"could not read the time {text!r}: try {_TIME_EXAMPLES}"
+
+
+def bad_duration(text) -> str:
+    return f"could not read the duration {text!r}: try {_DURATION_EXAMPLES}"
+
+
+def bad_week(text) -> str:
+    return f"could not read the week {text!r}: try {_WEEK_EXAMPLES}"
+
+
+def bad_month(text) -> str:
+    return f"could not read the month {text!r}: try {_MONTH_EXAMPLES}"
+
+
+def numeric_date_not_guessed(text) -> str:
+    return (f"could not read the date {text!r}: write the date as 2026-12-03 (or 3/12/2026 with `date_order: dmy` "
+            "or `mdy` in interact.yaml)")
+
+
+def date_order_needed(text) -> str:
+    return (f"{text!r} could be day/month or month/day: set `date_order: dmy` (or mdy, ymd) in interact.yaml, "
+            "or write it as 2026-12-03")
+
+
+def bad_ordered_date(text, order, why) -> str:
+    return f"could not read the date {text!r} as {'/'.join(order)}: {why}"
+
+
+def year_not_four_digits() -> str:
+    return "the year needs four digits"
+
+
+def bad_stored_date(value) -> str:
+    return f"could not read the stored date {value!r}: expected ISO 8601 such as 2026-11-24T14:30:00+00:00"
+
+
+def bad_interact_now(value) -> str:
+    return (f"could not read INTERACT_NOW={value!r}: expected an ISO 8601 date or datetime such as 2026-11-25 or "
+            "2026-11-25T10:00")
+
+
+# --- why a file is no record, or an invalid one: its warning, and its line in `check` ---------
+
+def does_not_parse(line, problem) -> str:
+    """`line`: where YAML stopped (from 1), when it says."""
+    return f"does not parse{f' at line {line}' if line else ''}: {problem}"
+
+
+def not_a_mapping(what) -> str:
+    return f"holds {what}, not a mapping of fields"
+
+
+def field_missing(key) -> str:
+    return f"'{key}' is missing"
+
+
+def not_names(key) -> str:
+    return f"'{key}' should be a list of names"
+
+
+def not_text(key, shown) -> str:
+    return f"'{key}' should be text, not {shown}"
+
+
+def bad_interaction_id(shown, length, alphabet) -> str:
+    return f"'id' should be {length} characters of {alphabet}, not {shown}"
+
+
+def bad_slug(shown, length) -> str:
+    return (f"'id' should be a slug like jane-doe (lower-case letters and digits, single - between them, at most "
+            f"{length} characters), not {shown}")
+
+
+def type_not_configured(rtype, types) -> str:
+    return f"type '{rtype}' is not one of the configured types ({_listed(types)})"
+
+
+def duration_not_minutes(shown) -> str:
+    return f"'duration' should be a number of minutes, not {shown}"
+
+
+def duration_too_long(duration, longest) -> str:
+    return f"'duration' {duration} should be more than 0 and at most {longest} minutes (366 days)"
+
+
+def bad_ratings() -> str:
+    return "'ratings' should map names to numbers from 1 to 5"
+
+
+def bad_personal() -> str:
+    return "'personal' should be true or false"
+
+
+def fields_not_mapping() -> str:
+    return "'fields' should be a mapping"
+
+
+def bad_account_kind(shown) -> str:
+    return f"'kind' should be customer or prospect, not {shown}"
+
+
+def bad_default_contact(shown) -> str:
+    return f"'default_contact' should be a contact's id, not {shown}"
+
+
+def bad_opportunities() -> str:
+    return "'opportunities' should be a list of {id, name, value, stage}"
+
+
+def bad_posts() -> str:
+    return "'posts' should be a list of {at, by, text}"
+
+
+def bad_stored_time(key, shown, date_only: bool) -> str:
+    example = "a date like 2026-11-28" if date_only else "a time with its offset like 2026-11-24T14:30:00+00:00"
+    return f"'{key}' should be {example}, not {shown}"
+
+
+def stored_time_out_of_range(key, value, first, last) -> str:
+    return f"'{key}' {out_of_range_time(value, first, last)}"
+
+
+def cadence_not_duration() -> str:
+    return "it should be a duration like 30d"
+
+
+def bad_cadence(shown, why) -> str:
+    return f"'cadence' {shown}: {why}"
+
+
+_CONFIG_EXPECTED = {  # interact.yaml's keys: what would work (untrusted.CONFIG_RULES holds the tests)
+    "version": "a whole number, like 1",
+    "user": "a user name, like alice",
+    "users": "a list of user names, like [alice, bob]",
+    "timezone": "a time zone, like Europe/London or UTC",
+    "types": "a list of words, like [call, visit, email]",
+    "purposes": "a list of texts, like [renewal, follow-up]",
+    "categories": "a list of texts, like [volunteering, funding]",
+    "ratings": "a list of rating names, like [interest, likelihood]",
+}
+
+
+def config_expected(key) -> str:
+    """What would work for an interact.yaml key (`auto_commit` and every `require_...` are flags)."""
+    if key == "date_order":
+        from .dates import DATE_ORDERS
+
+        return f"one of {_listed(DATE_ORDERS)}"
+    return _CONFIG_EXPECTED.get(key, "true or false")
+
+
+# --- importing: a file that cannot be read -------------------------------------------------
+
+def import_not_json(name, error) -> UserError:
+    return import_unreadable(name, f"it is not JSON: {error}")
+
+
+def import_too_deep(name, levels) -> UserError:
+    return import_unreadable(name, f"it nests objects or lists more than {levels} deep")
+
+
+def import_not_records(name) -> UserError:
+    return import_unreadable(name, "it should hold a list of objects, one a record")
+
+
+def import_too_big(name, mib) -> UserError:
+    return import_unreadable(name, f"it is over {mib} MiB: import it in parts")
+
+
+def import_out_of_memory(name) -> UserError:
+    return import_unreadable(name, "it does not fit in memory: import it in parts")
+
+
+def no_vcard() -> str:
+    return "it holds no vCard (no BEGIN:VCARD ... END:VCARD)"
+
+
+_UNIT_NAMES = {"s": "seconds", "m": "minutes", "h": "hours"}
+
+
+def row_bad_duration(unit, text) -> UserError:
+    return row_bad_cell(f"duration:{unit}", text, f"a number of {_UNIT_NAMES[unit]}")
+
+
+def row_negative_duration(unit, text) -> UserError:
+    return row_bad_cell(f"duration:{unit}", text, "a number of 0 or more")
+
+
+# --- the editor, git and files that cannot be read ------------------------------------------
+
+def editor_prompt(what) -> str:
+    """The text an empty --edit starts from; its lines starting with # are left out."""
+    return f"\n# Write the {what}; lines starting with # are ignored.\n"
+
+
+def cannot_run_git(error) -> str:
+    return f"cannot run git: {error.strerror}"
+
+
+def git_command_failed(command) -> str:
+    return f"git {command} failed"
+
+
+def cannot_be_read(error) -> str:
+    return f"cannot be read: {error.strerror}"
+
+
+# --- hooks (your own config.yaml): warnings, never errors -----------------------------------
+
+def hooks_unreadable(path, error) -> str:
+    return f"warning: hooks not run: cannot read {path}: {str(error).splitlines()[0]}"
+
+
+def hooks_not_a_mapping(path, events) -> str:
+    return f"warning: hooks not run: 'hooks' in {path} should map events ({_listed(events)}) to commands"
+
+
+def not_a_hook_event(path, event, events) -> str:
+    return f"warning: {path}: '{event}' is not a hook event; use one of {_listed(events)}"
+
+
+def hook_not_a_command(path, event) -> str:
+    return f"warning: {path}: hook {event} should be a command (text)"
+
+
+def bad_hook_timeout(path, value, longest, default) -> str:
+    return (f"warning: {path}: hook_timeout should be a number of seconds from 0 to {longest}, not {value!r}; "
+            f"using {default}")
+
+
+def hook_did_not_run(event, error) -> str:
+    return f"warning: hook {event} did not run: {error.strerror or error}"
+
+
+def hook_stopped(event, timeout) -> str:
+    return f"warning: hook {event} was stopped after {timeout:g} s"
+
+
+def hook_failed(event, status, command) -> str:
+    return f"warning: hook {event} failed (exit status {status}): {command}"

@@ -53,12 +53,12 @@ def lookup(store: Store, ref: str, kinds=("contact", "account"), loose: bool = T
             if len(hits) == 1:
                 return kind, hits[0]
             if hits:
-                raise msg.ambiguous_ref(ref, [_candidate(r) for r in sorted(hits, key=lambda r: r["id"])],
+                raise msg.ambiguous_ref(ref, [candidate(r) for r in sorted(hits, key=lambda r: r["id"])],
                                         same_name=len({fold(r.get("name", "")) for r in hits}) == 1)
     return None
 
 
-def _candidate(record: Record) -> str:
+def candidate(record: Record) -> str:
     """A record as a candidate on an error's lines: id, name and, to tell namesakes apart, email."""
     email = record.get("email")
     return f"{record['id']}  {record.get('name', '')}" + (f"  <{email}>" if email else "")
@@ -149,8 +149,8 @@ def unsaved(store: Store, kind: str, fields: dict, duplicate: bool = False) -> R
         same = namesakes(store, kind, fields["name"], fields.get("email"))
         if same:
             by_name = any(fold(r.get("name", "")) == fold(fields["name"]) for r in same)
-            what = f"named '{fields['name']}'" if by_name else f"with the email '{fields['email']}'"
-            raise msg.already_exists(kind, what, [_candidate(r) for r in same])
+            like = {"name": fields["name"]} if by_name else {"email": fields["email"]}
+            raise msg.already_exists(kind, [candidate(r) for r in same], **like)
     return Record({"id": unique_id(store, kind, fields["name"]), **fields})
 
 
@@ -237,7 +237,7 @@ def _cadence(text: str | None) -> str | None:
     within the cadence's range (an empty one is refused by parse_duration, never taken for none)."""
     if text is None:
         return None
-    from .dates import MAX_CADENCE, parse_duration
+    from .durations import MAX_CADENCE, parse_duration
 
     parse_duration(text, longest=MAX_CADENCE, positive=True)
     return text.strip()
@@ -326,20 +326,25 @@ def _revalue(record: Record, added: list[dict]) -> None:
 
 def find_opportunity(account_record: Record, ref: str) -> dict:
     """The account's opportunity whose id is `ref`, or whose name is (ignoring case and accents)."""
-    found = [o for o in account_record.get("opportunities") or [] if _names(o, ref)]
+    found = [o for o in account_record.get("opportunities") or [] if names_opportunity(o, ref)]
     if len(found) != 1:
         raise msg.unknown_opportunity(ref, account_record["id"], opportunity_lines([account_record]))
     return found[0]
 
 
-def _names(opportunity, ref: str) -> bool:
+def names_opportunity(opportunity, ref: str) -> bool:
     """Whether `ref` is the opportunity's id, or its name ignoring case and accents."""
     return isinstance(opportunity, dict) and (opportunity.get("id") == ref.strip()
                                               or fold(opportunity.get("name", "")) == fold(ref))
 
 
+def opportunity_id(opportunity: dict) -> str:
+    """The id an opportunity is referred to by (`opportunity:ID`): its own, else its name's slug."""
+    return str(opportunity.get("id") or slugify(opportunity.get("name", "")))
+
+
 def _close(record: Record, ref: str, stage: str, now) -> None:
-    from .dates import isoformat
+    from .times import isoformat
 
     opportunity = find_opportunity(record, ref)
     if opportunity.get("stage") != stage:
@@ -376,7 +381,7 @@ def known_opportunity(store: Store, ref: str, account_ids) -> str:
     for pool in (own, list(accounts.values())):
         for record in pool:
             for o in record.get("opportunities") or []:
-                if _names(o, ref):
-                    return str(o.get("id") or slugify(o.get("name", "")))
+                if names_opportunity(o, ref):
+                    return opportunity_id(o)
     shown = own if any(r.get("opportunities") for r in own) else list(accounts.values())
     raise msg.unknown_opportunity(ref, None, opportunity_lines(shown, with_account=True))

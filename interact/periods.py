@@ -1,25 +1,35 @@
-"""The weeks and months that listings name (`--week next`, `--month 2026-12`, `calendar last`),
-as the first and last day of each (SPEC §9)."""
+"""Weeks and months as the first and last day of each: the week or month a day is in, and the
+ones that listings name (`--week next`, `--month 2026-12`, `calendar last`; SPEC §9)."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, timedelta
 
-from .dates import DateError, FIRST_YEAR, LAST_YEAR, month_bounds, week_bounds
+from . import messages as msg
+from .times import FIRST_YEAR, LAST_YEAR, DateError
 
 _RELATIVE_PERIOD = {"": 0, "this": 0, "next": 1, "last": -1}
 _ISO_WEEK = re.compile(r"(?P<year>\d{4})-?w(?P<week>\d{1,2})")
 _YEAR_MONTH = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})")
-WEEK_EXAMPLES = "this, next, last, 2026-W49"
-MONTH_EXAMPLES = "this, next, last, 2026-12"
+
+
+def week_bounds(d: date) -> tuple[date, date]:
+    """Monday and Sunday of the week containing d."""
+    monday = d - timedelta(days=d.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def month_bounds(d: date) -> tuple[date, date]:
+    """The first and last day of the month containing d."""
+    first = d.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return first, following - timedelta(days=1)
 
 
 def _within_range(bounds: tuple[date, date], text: str) -> tuple[date, date]:
     """The bounds of a period, once both lie in the years every date must (SPEC §7, Ranges)."""
     if not (FIRST_YEAR <= bounds[0].year and bounds[1].year <= LAST_YEAR):
-        from . import messages as msg
-
         raise DateError(msg.out_of_range_time(text, FIRST_YEAR, LAST_YEAR))
     return bounds
 
@@ -36,7 +46,7 @@ def week_named(text: str, today: date) -> tuple[date, date]:
             return _within_range(week_bounds(date.fromisocalendar(int(match["year"]), int(match["week"]), 1)), text)
     except (ValueError, OverflowError):
         pass
-    raise DateError(f"could not read the week {text!r}: try {WEEK_EXAMPLES}")
+    raise DateError(msg.bad_week(text))
 
 
 def month_named(text: str, today: date) -> tuple[date, date]:
@@ -52,4 +62,4 @@ def month_named(text: str, today: date) -> tuple[date, date]:
             return _within_range(month_bounds(date(int(match["year"]), int(match["month"]), 1)), text)
     except (ValueError, OverflowError):
         pass
-    raise DateError(f"could not read the month {text!r}: try {MONTH_EXAMPLES}")
+    raise DateError(msg.bad_month(text))

@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
-from .dates import MAX_CADENCE, end_of_day, month_bounds, parse_duration, parse_iso
+from .durations import MAX_CADENCE, parse_duration
 from .model import fold
+from .periods import month_bounds
+from .times import end_of_day, parse_iso
 
 STATUSES = ("open", "missed", "completed")
 STATUS_FILTERS = (*STATUSES, "outstanding", "all")

@@ -15,7 +15,7 @@ from datetime import date, timedelta, tzinfo
 from itertools import product
 
 from . import messages as msg
-from .dates import month_bounds
+from .periods import month_bounds
 from .query import day_of
 
 FIELDS = ("type", "category", "assignee", "account", "contact", "outcome", "purpose")

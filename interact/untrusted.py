@@ -15,9 +15,8 @@ from datetime import date
 import yaml
 
 from . import messages as msg
-from .dates import (
-    DATE_ORDERS, FIRST_YEAR, LAST_YEAR, MAX_CADENCE, DateError, in_range, named_zone, parse_duration, parse_iso,
-)
+from .durations import MAX_CADENCE, parse_duration
+from .times import FIRST_YEAR, LAST_YEAR, DateError, in_range, named_zone, parse_iso
 
 # --- YAML ---------------------------------------------------------------------------
 
@@ -87,10 +86,9 @@ def check_time(value, key: str, problems: list[str], date_only: bool = False) ->
     except (TypeError, ValueError):
         parsed = None
     if parsed is None:
-        example = "a date like 2026-11-28" if date_only else "a time with its offset like 2026-11-24T14:30:00+00:00"
-        problems.append(f"'{key}' should be {example}, not {shown(value)}")
+        problems.append(msg.bad_stored_time(key, shown(value), date_only))
     elif not in_range(parsed):
-        problems.append(f"'{key}' {msg.out_of_range_time(value, FIRST_YEAR, LAST_YEAR)}")
+        problems.append(msg.stored_time_out_of_range(key, value, FIRST_YEAR, LAST_YEAR))
 
 
 def check_cadence(record: dict, problems: list[str]) -> None:
@@ -100,22 +98,25 @@ def check_cadence(record: dict, problems: list[str]) -> None:
         return
     try:
         if isinstance(cadence, bool) or not isinstance(cadence, (str, int)):
-            raise DateError("it should be a duration like 30d")
+            raise DateError(msg.cadence_not_duration())
         parse_duration(str(cadence), longest=MAX_CADENCE, positive=True)
     except DateError as error:
-        problems.append(f"'cadence' {shown(cadence)}: {error}")
+        problems.append(msg.bad_cadence(shown(cadence), error))
 
 
-def _nests_deeper(value, levels: int = NESTING) -> bool:
-    """Whether lists and mappings nest in `value` more than `levels` deep (looked at without
-    recursion: the check must not fail where the nesting it guards against would)."""
-    pending = [(value, 0)]
+def nests_deeper(value, levels: int) -> bool:
+    """Whether lists and mappings nest in `value` more than `levels` deep, `value` itself the
+    first level (a record's free values; an import's JSON). Walked without recursion: the check
+    must not fail where the nesting it guards against would."""
+    pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
         children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else ()
-        if children and depth >= levels:
-            return True
-        pending += [(child, depth + 1) for child in children if isinstance(child, (dict, list))]
+        for child in children:
+            if isinstance(child, (dict, list)):
+                if depth >= levels:
+                    return True
+                pending.append((child, depth + 1))
     return False
 
 
@@ -123,7 +124,7 @@ def check_free_values(record: dict, known, problems: list[str], keys=()) -> None
     """The values no rule looks into (of unknown keys, and of `keys`) may hold anything but deep
     nesting: code that walks a record (the index, JSON, the YAML writer) recurses."""
     for key, value in record.items():
-        if (key not in known or key in keys) and isinstance(value, (dict, list)) and _nests_deeper(value):
+        if (key not in known or key in keys) and isinstance(value, (dict, list)) and nests_deeper(value, NESTING):
             problems.append(msg.too_deep(key, NESTING))
 
 
@@ -131,7 +132,7 @@ def check_posts(posts, problems: list[str]) -> None:
     """An interaction's comments: a list of {at, by, text}."""
     if not (isinstance(posts, list) and all(isinstance(p, dict) and isinstance(p.get("text"), str)
                                             and isinstance(p.get("by", ""), str) for p in posts)):
-        problems.append("'posts' should be a list of {at, by, text}")
+        problems.append(msg.bad_posts())
         return
     for post in posts:
         if post.get("at") is not None:
@@ -163,18 +164,23 @@ def _boolean(value) -> bool:
     return isinstance(value, bool)
 
 
-CONFIG_RULES = {  # key -> (test, what would work)
-    "version": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "a whole number, like 1"),
-    "user": (_text, "a user name, like alice"),
-    "users": (lambda v: isinstance(v, list) and all(map(_user, v)), "a list of user names, like [alice, bob]"),
-    "timezone": (lambda v: _text(v) and named_zone(v) is not None, "a time zone, like Europe/London or UTC"),
-    "types": (lambda v: isinstance(v, list) and all(isinstance(t, str) and TYPE_NAME.fullmatch(t) for t in v),
-              "a list of words, like [call, visit, email]"),
-    "purposes": (_texts, "a list of texts, like [renewal, follow-up]"),
-    "categories": (_texts, "a list of texts, like [volunteering, funding]"),
-    "ratings": (_texts, "a list of rating names, like [interest, likelihood]"),
-    "date_order": (lambda v: v in DATE_ORDERS, f"one of {', '.join(DATE_ORDERS)}"),
-    "auto_commit": (_boolean, "true or false"),
+def _date_order(value) -> bool:
+    from .dates import DATE_ORDERS  # the parser of what people type: loaded only where a store sets one
+
+    return value in DATE_ORDERS
+
+
+CONFIG_RULES = {  # key -> its test (what would work instead is messages.config_expected's to say)
+    "version": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+    "user": _text,
+    "users": lambda v: isinstance(v, list) and all(map(_user, v)),
+    "timezone": lambda v: _text(v) and named_zone(v) is not None,
+    "types": lambda v: isinstance(v, list) and all(isinstance(t, str) and TYPE_NAME.fullmatch(t) for t in v),
+    "purposes": _texts,
+    "categories": _texts,
+    "ratings": _texts,
+    "date_order": _date_order,
+    "auto_commit": _boolean,
 }
 
 
@@ -183,7 +189,7 @@ def config_problems(data: dict) -> list[str]:
     not known here are kept as they are: a newer version may use them)."""
     problems = []
     for key, value in data.items():
-        rule = CONFIG_RULES.get(key) or ((_boolean, "true or false") if str(key).startswith("require_") else None)
-        if rule is not None and value is not None and not rule[0](value):
-            problems.append(msg.config_key_problem(key, shown(value), rule[1]))
+        rule = CONFIG_RULES.get(key) or (_boolean if str(key).startswith("require_") else None)
+        if rule is not None and value is not None and not rule(value):
+            problems.append(msg.config_key_problem(key, shown(value), msg.config_expected(key)))
     return problems

@@ -196,7 +196,9 @@ def read_cards(data: bytes) -> list[Card]:
         elif prop.name == "UID":
             card.uid = card.uid or unescape(value)
     if not cards:
-        raise VCardError("it holds no vCard (no BEGIN:VCARD ... END:VCARD)")
+        from . import messages as msg
+
+        raise VCardError(msg.no_vcard())
     return cards
 
 

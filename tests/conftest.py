@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from interact.cli import cli
 REPO = Path(__file__).resolve().parent.parent
 DEMO = REPO / "records"
 NOW = "2026-11-25T10:00:00"
+INTERACT = Path(sys.executable).with_name("interact")  # the installed console script, as users run it
 
 
 @pytest.fixture(autouse=True)
@@ -78,3 +81,10 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 def interaction_files(store: Path) -> dict[str, bytes]:
     return {p.stem: p.read_bytes() for p in sorted((store / "interactions").rglob("*.yaml"))}
+
+
+def check_problems(root: Path) -> list[str]:
+    """What `interact check` finds in the store at `root`, one line each."""
+    from interact.check import check
+
+    return [str(p) for p in check(root, time.time())]

@@ -6,16 +6,13 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from interact.store import Store, init_store
 
-from conftest import NOW, Run
-
-INTERACT = Path(sys.executable).with_name("interact")
+from conftest import INTERACT, NOW, Run
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:

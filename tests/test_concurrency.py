@@ -15,9 +15,8 @@ from interact.check import check
 from interact.model import load
 from interact.store import Store
 
-from conftest import DEMO, Run
+from conftest import DEMO, INTERACT, Run
 
-INTERACT = Path(sys.executable).with_name("interact")
 SHARED = "w6f5qnbw9x"  # an open call in the demo store: every writer comments on it
 
 # one worker: 25 operations in turn, each a whole `interact` command (in one Python process,

@@ -146,3 +146,29 @@ def test_the_parser_agrees_with_vobject_on_the_3_0_and_4_0_cards():
         assert [a.value for a in card.phones] == [t.value for t in other.contents.get("tel", [])]
         assert card.org == other.org.value[0]
         assert card.uid == (other.uid.value if "uid" in other.contents else "")
+
+
+# --- what contact import shares with the other commands -----------------------------------
+
+def test_a_huge_address_book_is_refused_before_it_is_read(run, demo, tmp_path, monkeypatch):
+    from interact import interop
+
+    monkeypatch.setattr(interop, "MAX_BYTES", 1000)  # the limit of every import (SPEC §7)
+    source = tmp_path / "big.vcf"
+    source.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Big Card\nNOTE:" + "x" * 2000 + "\nEND:VCARD\n")
+    before = store_files(demo)
+    for args, kwargs in (([str(source)], {}), (["-"], {"input": source.read_bytes()})):
+        result = run("contact", "import", *args, **kwargs)
+        assert result.exit_code == 1 and result.stderr.count("\n") == 1 and "is over 0 MiB" in result.stderr
+    assert "cannot import stdin" in result.stderr and store_files(demo) == before
+
+
+def test_a_card_that_matches_several_contacts_lists_them_as_references_do(run, demo, tmp_path):
+    run.ok("contact", "add", "Ada Lovelace", "--email", "ada@one.example")
+    run.ok("contact", "add", "ada lovelace", "--email", "ada@two.example", "--duplicate")
+    source = tmp_path / "ada.vcf"
+    source.write_text("BEGIN:VCARD\nVERSION:3.0\nFN:Ada  LOVELACE\nEND:VCARD\n")  # by its name, folded
+    result = run("contact", "import", str(source))
+    assert result.exit_code == 1 and "it matches several contacts" in result.stderr
+    assert ("ada-lovelace  Ada Lovelace  <ada@one.example>; ada-lovelace-2  ada lovelace  <ada@two.example>"
+            in result.stderr)

@@ -11,18 +11,16 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-import time
 from pathlib import Path
 
 import pytest
 
 from interact.actions import follow_up_id
-from interact.check import check
 from interact.cli import cli
 from interact.model import load
 from interact.store import Store
 
-from conftest import DEMO, Run, snapshot
+from conftest import DEMO, Run, check_problems, snapshot
 
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Maria Garcia in the demo store, in 2026/11
 CHANGES = ("replace", "rename", "link", "unlink")
@@ -69,10 +67,6 @@ def interactions(store: Path) -> dict[str, list[dict]]:
     return found
 
 
-def problems(store: Path) -> list[str]:
-    return [str(p) for p in check(store, time.time())]
-
-
 def fields(store: Path, contact: str = "maria-garcia") -> dict:
     return load((store / "contacts" / f"{contact}.yaml").read_bytes()).get("fields") or {}
 
@@ -104,14 +98,14 @@ def test_complete_with_a_follow_up_killed_anywhere_is_finished_by_running_it_aga
         states.add((completed, follow in ids))
         assert not completed or follow in ids  # never a completion without the follow-up it asked for
         assert follow not in ids or fields(store).get("met") == "yes"  # --set before anything else
-        assert problems(store) == []
+        assert check_problems(store) == []
         if not finished:  # the same command again, as a user would run it
             result = Run(store).ok(*args)
             assert result.stdout.strip() == follow
         ids = interactions(store)
         assert ids[OPEN_CALL][0]["outcome"] == "Booked" and ids[follow][0]["follow_up_of"] == OPEN_CALL
         assert [rid for rid, [r] in ids.items() if r.get("follow_up_of") == OPEN_CALL] == [follow]
-        assert fields(store)["met"] == "yes" and problems(store) == []
+        assert fields(store)["met"] == "yes" and check_problems(store) == []
     assert states == {(False, False), (False, True), (True, True)}  # every moment between the writes was met
 
 
@@ -139,13 +133,13 @@ def test_an_edit_that_moves_months_killed_anywhere_never_leaves_two_files(tmp_pa
         assert not edited or fields(store)["moved"] == "yes"  # --set first
         if not finished:
             # killed between the rename and the rewrite: its old text, in its new folder
-            assert problems(store) in ([], [f"interactions/2027/01/{OPEN_CALL}.yaml: belongs in interactions/2026/11/ "
+            assert check_problems(store) in ([], [f"interactions/2027/01/{OPEN_CALL}.yaml: belongs in interactions/2026/11/ "
                                             "(by its due)"])
             Run(store).ok(*args)
         [record] = interactions(store)[OPEN_CALL]
         assert record["when"].startswith("2027-01-05T10:00") and fields(store)["moved"] == "yes"
         assert (store / "interactions/2027/01" / f"{OPEN_CALL}.yaml").exists()
-        assert problems(store) == []
+        assert check_problems(store) == []
 
 
 def test_log_with_set_killed_anywhere_never_logs_without_the_field(tmp_path):
@@ -154,7 +148,7 @@ def test_log_with_set_killed_anywhere_never_logs_without_the_field(tmp_path):
         logged = [rid for rid, [r] in ids.items() if r.get("note") == "Crash test call"]
         assert len(logged) <= 1
         assert not logged or fields(store, "jane-doe").get("called") == "yes"
-        assert problems(store) == []
+        assert check_problems(store) == []
         if not logged:
             Run(store).ok(*args)
             assert len([r for r, [x] in interactions(store).items() if x.get("note") == "Crash test call"]) == 1
@@ -168,12 +162,12 @@ def test_log_new_killed_anywhere_writes_the_contact_last(tmp_path):
         assert not contact.exists() or logged  # never the person without the interaction
         if logged and not contact.exists():
             # killed between the two: `check` names the missing person, and adding them mends it
-            found = problems(store)
+            found = check_problems(store)
             assert found and all("contacts names 'newton-person', which is not in contacts/" in p for p in found)
             Run(store).ok("contact", "add", "Newton Person", "--email", "newton@example.com")
         elif not logged:
             Run(store).ok(*args)
-        assert problems(store) == []
+        assert check_problems(store) == []
         assert load(contact.read_bytes())["email"] == "newton@example.com"
 
 
@@ -195,22 +189,22 @@ def test_delete_killed_anywhere_leaves_no_attachment_without_its_interaction(tmp
 def test_types_rename_killed_anywhere_leaves_every_record_of_a_configured_type(tmp_path):
     args = ["types", "rename", "call", "phone"]
     for store, finished, ids in every_crash(tmp_path, args):
-        assert problems(store) == []  # every record's type configured at every moment
+        assert check_problems(store) == []  # every record's type configured at every moment
         if not finished:
             Run(store).ok(*args)
         assert "call" not in Store(store).config.types and "phone" in Store(store).config.types
         assert not [r for [r] in interactions(store).values() if r["type"] == "call"]
-        assert problems(store) == []
+        assert check_problems(store) == []
 
 
 def test_generate_killed_anywhere_tops_its_batch_up_when_run_again(tmp_path):
     args = ["generate", "--for", "prospects", "--date", "2026-11-30", "--no-opportunities", "--count", "3"]
     for store, finished, ids in every_crash(tmp_path, args):
-        assert problems(store) == []
+        assert check_problems(store) == []
         if not finished:
             Run(store).ok(*args)
         batch = [r for [r] in interactions(store).values() if r.get("generated") == "2026-11-30/prospects"]
-        assert len(batch) == 3 and problems(store) == []
+        assert len(batch) == 3 and check_problems(store) == []
 
 
 # --- a write that fails part-way: messages that say what was written ---------------------
@@ -259,7 +253,7 @@ def test_a_failure_after_a_first_write_names_what_was_written_and_running_again_
     assert run.ok(*args).stdout.strip() == follow
     ids = interactions(demo)
     assert ids[OPEN_CALL][0]["outcome"] == "Done" and ids[follow][0]["follow_up_of"] == OPEN_CALL
-    assert problems(demo) == []
+    assert check_problems(demo) == []
 
 
 @pytest.mark.parametrize("command", [("log", "call", "jane", "Talked", "--set", "k=v"),

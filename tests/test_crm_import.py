@@ -297,7 +297,7 @@ def test_csv_rows_carry_the_line_they_start_on():
     (b'a,b\n1,2\n"open,3\n4,5\n', "line 3: unexpected end of data"),
     (b'a,b\n"x"y,2\n', "line 2: ',' expected after '\"'"),
     (b'Id,Subject,id\n1,2,3\n', "its header names 'Id', 'id' more than once"),
-    (b'\xff\xfe', "it is not UTF-8 text"),
+    (b'\xff\xfe', "t.csv is not UTF-8 text (byte 0xff at offset 0)"),
 ])
 def test_csv_that_cannot_be_read_is_refused_whole(data, error):
     with pytest.raises(UserError) as raised:
@@ -317,3 +317,17 @@ def test_real_process_imports_the_fixture(demo):
     done = subprocess.run([*args, "--skip-bad", "--create-missing", "--default-assignee", "bob"],
                           capture_output=True, text=True)
     assert done.returncode == 0 and len(done.stdout.split()) == 8 and "Traceback" not in done.stderr
+
+
+def test_an_opportunity_is_named_as_everywhere_and_stored_by_its_id(run, demo, tmp_path):
+    """By its id or its name ignoring case and accents (people.names_opportunity); one written
+    by hand without an id is referred to by its name's slug, as `--relates opportunity:` does."""
+    account = demo / "accounts" / "harbour-foods.yaml"
+    account.write_text(account.read_text().split("opportunities:")[0]
+                       + "opportunities:\n- {name: Rénovation 2027, value: 5000, stage: open}\n")
+    source = tmp_path / "tasks.csv"
+    source.write_text("Id,Subject,ActivityDate,Status,What.Name,What.Type\n"
+                      "00T1,Pitch,2026-11-03,Completed,RENOVATION 2027,Opportunity\n")
+    (rid,) = run.ok("import", str(source), "--preset", "salesforce").stdout.split()
+    record = json.loads(run.ok("show", rid, "--format", "json").stdout)
+    assert record["relates_to"] == ["opportunity:renovation-2027"] and record["accounts"] == ["harbour-foods"]

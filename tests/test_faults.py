@@ -21,9 +21,8 @@ from interact.check import check
 from interact.model import Record, dump
 from interact.store import Store, atomic_write, init_store
 
-from conftest import snapshot
+from conftest import INTERACT, snapshot
 
-INTERACT = Path(sys.executable).with_name("interact")
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Jane Doe in the demo store
 
 needs_interact = pytest.mark.skipif(not INTERACT.exists(), reason=f"{INTERACT} is not installed")

@@ -12,11 +12,9 @@ import pytest
 from interact.model import load
 from interact.store import Store
 
-from conftest import Run, interaction_files
+from conftest import INTERACT, Run, interaction_files
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
-
-INTERACT = Path(sys.executable).with_name("interact")
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:

@@ -3,7 +3,6 @@
 import json
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pytest
 
 from interact import hooks
 
-from conftest import NOW, REPO, interaction_files
+from conftest import INTERACT, NOW, REPO, interaction_files
 
 
 @pytest.fixture
@@ -84,7 +83,6 @@ def test_config_path():
 
 # --- hooks cannot kill or hang interact (SPEC §7) ----------------------------------------
 
-INTERACT = Path(sys.executable).with_name("interact")
 needs_interact = pytest.mark.skipif(not INTERACT.exists(), reason=f"{INTERACT} is not installed")
 BIG_NOTE = "A note longer than a pipe holds. " * 40_000  # ~1.3 MB: a hook that never reads makes EPIPE sure
 

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
 
-from interact.check import check
 from interact.model import load, slugify
 from interact.store import Store
 
+from conftest import check_problems
+
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Jane Doe in the demo store
-
-
-def problems(root: Path) -> list[str]:
-    return [str(p) for p in check(root, time.time())]
 
 
 @pytest.mark.parametrize("payload", [
@@ -33,10 +29,10 @@ def test_python_yaml_tags_are_refused_by_the_loader(run, demo, tmp_path, payload
     store = Store(demo)
     assert len(store.interactions()) == 14
     assert store.warnings == [
-        f"warning: skipped interactions/2026/11/evil0evil0.yaml: {problems(demo)[0].split(': ', 1)[1]} "
+        f"warning: skipped interactions/2026/11/evil0evil0.yaml: {check_problems(demo)[0].split(': ', 1)[1]} "
         "(run `interact check` for every problem)"]
     assert len(run.ok("search", "call").stdout.splitlines()) > 2  # a listing goes on around it
-    assert problems(demo)[0].startswith("interactions/2026/11/evil0evil0.yaml: does not parse at line ")
+    assert check_problems(demo)[0].startswith("interactions/2026/11/evil0evil0.yaml: does not parse at line ")
     result = run("show", OPEN_CALL[:4])
     assert result.exit_code == 0 and "evil0evil0.yaml" in result.stderr
     assert not marker.exists()
@@ -75,7 +71,7 @@ def test_hostile_contact_names_get_safe_slugs_inside_the_store(run, demo):
     added = {p for p in set(everything.rglob("*")) - before if cache not in (p, *p.parents)}
     assert added == {demo / "contacts" / f"{rid}.yaml" for rid in made}
     assert not Path("/etc/passwd.yaml").exists()
-    assert problems(demo) == []
+    assert check_problems(demo) == []
 
 
 def test_punctuation_only_names_work_end_to_end(run, demo):
@@ -83,14 +79,14 @@ def test_punctuation_only_names_work_end_to_end(run, demo):
     record = load(next((demo / "interactions").rglob(f"{rid}.yaml")).read_bytes())
     assert record["contacts"] == ["x"]
     assert run.ok("contact", "show", "x", "--format", "json").stdout.count('"name": "!!!"') == 1
-    assert problems(demo) == []
+    assert check_problems(demo) == []
 
 
 def test_a_path_like_name_with_log_new_stays_inside(run, demo):
     rid = run.ok("log", "call", "../../../tmp/owned", "--new").stdout.strip()
     assert (demo / "contacts/tmp-owned.yaml").is_file()
     assert load(next((demo / "interactions").rglob(f"{rid}.yaml")).read_bytes())["contacts"] == ["tmp-owned"]
-    assert problems(demo) == []
+    assert check_problems(demo) == []
 
 
 BROKEN = {
@@ -109,7 +105,7 @@ def test_broken_contact_files_are_listed_around_with_a_warning(run, demo):
     warnings = result.stderr.splitlines()
     for name, (_, problem) in BROKEN.items():
         assert f"warning: skipped contacts/{name}: {problem} (run `interact check` for every problem)" in warnings
-    assert sorted(problems(demo)) == sorted(f"contacts/{name}: {problem}" for name, (_, problem) in BROKEN.items())
+    assert sorted(check_problems(demo)) == sorted(f"contacts/{name}: {problem}" for name, (_, problem) in BROKEN.items())
 
 
 def test_broken_interaction_files_are_listed_around_with_a_warning(run, demo):
@@ -127,7 +123,7 @@ def test_broken_interaction_files_are_listed_around_with_a_warning(run, demo):
     assert "w6f5qnbw9x" in result.stdout
     assert sum("warning: skipped interactions/2026/11/" in line for line in result.stderr.splitlines()) == len(BROKEN)
     expected = {f"interactions/2026/11/{name}: {problem}" for name, (_, problem) in BROKEN.items()}
-    assert set(problems(demo)) == expected
+    assert set(check_problems(demo)) == expected
 
 
 def test_a_one_megabyte_note_is_an_ordinary_record(run, demo):
@@ -138,7 +134,7 @@ def test_a_one_megabyte_note_is_an_ordinary_record(run, demo):
     assert load(path.read_bytes())["note"] == note.strip()
     shown = run.ok("show", rid[:6], "--format", "json").stdout
     assert shown.count("A long transcript line.") == note.count("A long transcript line.")
-    assert problems(demo) == []
+    assert check_problems(demo) == []
 
 
 def test_control_characters_in_names_do_not_reach_the_terminal(run):

@@ -13,14 +13,12 @@ import os
 import resource
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import DEMO, NOW
+from conftest import DEMO, INTERACT, NOW
 
-INTERACT = Path(sys.executable).parent / "interact"
 CRASHES = ("Traceback", "OverflowError", "MemoryError", "RecursionError")
 EVERYTHING = ("list", "--everyone", "--status", "all", "--format", "ids")
 RECORDS = 14  # interactions in the demo store

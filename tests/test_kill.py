@@ -23,7 +23,6 @@ import shutil
 import signal
 import statistics
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -34,9 +33,8 @@ from interact.check import check
 from interact.model import Record, derived_id, load
 from interact.store import Store, init_store
 
-from conftest import DEMO, NOW
+from conftest import DEMO, INTERACT, NOW
 
-INTERACT = Path(sys.executable).with_name("interact")
 KILLS = 300
 ENV = {**os.environ, "INTERACT_NOW": NOW, "TZ": "Europe/London", "INTERACT_USER": "alice",
        "XDG_CONFIG_HOME": "/nonexistent-interact-test-config"}

@@ -8,7 +8,6 @@ import copy
 import random
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,12 +16,11 @@ from interact.merge import merge_record
 from interact.merge_file import merge_texts, with_markers
 from interact.model import conflict_markers, dump, load
 
-from conftest import DEMO
+from conftest import DEMO, INTERACT
 from gitteam import conflict_sides
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
-INTERACT = Path(sys.executable).with_name("interact")
 RID = "7kq2m9xd4t"
 RECORD_PATH = f"interactions/2026/11/{RID}.yaml"
 BASE = {

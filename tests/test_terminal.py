@@ -7,7 +7,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,8 @@ from interact.model import Record
 from interact.store import Store, init_store
 from interact.text import printable
 
-from conftest import Run
+from conftest import INTERACT, Run
 
-INTERACT = Path(sys.executable).with_name("interact")
 ESC = "\x1b[2J\x1b]0;owned\x07"     # clear the screen, retitle the window, ring the bell
 SHOWN = "\\x1b[2J\\x1b]0;owned\\x07"
 C1 = "\x9b31m\x7f"                  # an 8-bit CSI and a DEL

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import click
@@ -15,9 +14,8 @@ import pytest
 from interact import interop
 from interact.cli import COMMANDS, cli
 
-from conftest import NOW, snapshot
+from conftest import INTERACT, NOW, snapshot
 
-INTERACT = Path(sys.executable).with_name("interact")
 OPEN_CALL = "w6f5qnbw9x"  # an open call with Jane Doe in the demo store
 
 needs_interact = pytest.mark.skipif(not INTERACT.exists(), reason=f"{INTERACT} is not installed")

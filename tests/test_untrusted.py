@@ -14,7 +14,7 @@ from interact.model import (
     Config, RecordLoader, id_fits_file, is_slug, load, load_data, slugify, validate_account, validate_contact,
     validate_interaction,
 )
-from interact.untrusted import NESTING, _NODE_PROPERTY, config_problems
+from interact.untrusted import NESTING, _NODE_PROPERTY, config_problems, nests_deeper
 
 BILLION_LAUGHS = "".join(
     [f"x-laughs: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
@@ -163,6 +163,16 @@ def test_a_contacts_fields_may_not_nest_deeply():
     assert validate_contact({"id": "jane", "name": "Jane", "fields": deep}) == [
         f"'fields' nests lists or mappings more than {NESTING} levels deep"]
     assert validate_contact({"id": "jane", "name": "Jane", "fields": {"a": [[1]]}}) == []
+
+
+@pytest.mark.parametrize("value, levels, deeper", [
+    ("text", 0, False), ({}, 1, False), ([[]], 1, True), ([[]], 2, False), ([["x"]], 2, False),
+    ({"a": [{"b": []}]}, 3, True), ({"a": [{"b": []}]}, 4, False), ([1, [2, [3]], 4], 3, False),
+])
+def test_nesting_is_counted_one_way_for_records_and_imports(value, levels, deeper):
+    """The value itself is the first level, and an empty list or mapping counts as one: the
+    record's free values (at most NESTING) and an import's JSON (interop.MAX_DEPTH) alike."""
+    assert nests_deeper(value, levels) is deeper
 
 
 def test_a_nesting_a_thousand_deep_is_refused_without_recursion():

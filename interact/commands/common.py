@@ -5,10 +5,10 @@ from __future__ import annotations
 import click
 
 from ..cli import stacked
-from ..dates import parse_iso
 from ..model import INTERACTION_KEYS, shortest_prefixes
 from ..query import STATUS_FILTERS, Names, status
 from ..render import FORMATS, View, render
+from ..times import parse_iso
 
 STATUS_COLORS = {"missed": "red", "open": "yellow", "completed": "green"}
 
@@ -192,6 +192,24 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
         types=tuple(types), tags=tuple(tags), purpose=purpose, start=start, end=end,
         relates=tuple(fold(ref) for ref in relates_refs(relates)), generated=generated, limit=limit,
     )
+
+
+def input_name(file) -> str:
+    """How a file to import is named to the user: `-` is stdin."""
+    return "stdin" if str(file) == "-" else str(file)
+
+
+def read_input(file) -> bytes:
+    """The bytes of a file to import (`-`: stdin), refused in one line when it is over
+    interop.MAX_BYTES (SPEC §7: huge imports)."""
+    import sys
+
+    from ..interop import read_input as read_at_most
+
+    if str(file) == "-":
+        return read_at_most(sys.stdin.buffer, input_name(file))
+    with open(file, "rb") as source:
+        return read_at_most(source, input_name(file))
 
 
 def import_flags(what: str):

@@ -63,7 +63,7 @@ def _follow_up_plan(env, follow_up, follow_up_type, follow_up_to, follow_up_note
 
 def _draft(env, type_, words, *, with_refs, account_refs, duration, purpose, category, ratings, tags, relates,
            sets, new, duplicate, email, phone, personal, use_editor, what):
-    from ..dates import parse_duration
+    from ..durations import parse_duration
     from .writing import read_text
 
     words = list(words)
@@ -260,7 +260,7 @@ def edit(env, id_, type_, note, instructions, assignee, when, due, notify, with_
       interact edit 7kq2 --with "Raj Patel" --tag vip
       interact edit 7kq2 --relates case:4711 --unrelate case:4700   # a finished call too
     """
-    from ..dates import parse_duration
+    from ..durations import parse_duration
 
     given = {
         "type": type_, "note": note, "instructions": instructions, "assignee": assignee, "when": when,

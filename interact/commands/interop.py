@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -11,7 +10,7 @@ from .. import messages as msg
 from ..cli import pass_env, say, user_errors
 from ..crm import PRESETS
 from ..dates import DATE_ORDERS
-from .common import emit, filter_from_options, filter_options, import_flags, interaction_view
+from .common import emit, filter_from_options, filter_options, import_flags, input_name, interaction_view, read_input
 from .team import commit_option
 
 
@@ -95,19 +94,15 @@ def import_(env, file, fmt, preset, maps, date_order, assignee, default_assignee
     from ..people import parse_pairs
     from ..text import printable
 
-    name = "stdin" if str(file) == "-" else str(file)
+    name = input_name(file)
     fmt = fmt or {".csv": "csv", ".json": "json"}.get(file.suffix.lower())
     if fmt is None:
         raise msg.import_format_unknown(name)
-    if str(file) == "-":
-        data = interop.read_input(sys.stdin.buffer, name)
-    else:
-        with open(file, "rb") as source:
-            data = interop.read_input(source, name)
+    data = read_input(file)
     try:
         table = interop.read_rows(data, fmt, name)
     except MemoryError:
-        raise msg.import_unreadable(name, "it does not fit in memory: import it in parts") from None
+        raise msg.import_out_of_memory(name) from None
     store = env.store
     for user in (assignee, default_assignee):
         if user:

@@ -61,12 +61,12 @@ def _count_view(counts: dict[str, int]):
 @pass_env
 @user_errors
 def search(env, fmt, words, **filters):
-    """Find interactions in which every word occurs (any case).
+    """Find interactions in which every word occurs (ignoring case and accents).
 
     Looks in the note, instructions, outcome, next action, comments, type, purpose,
-    tags and the names of its people and accounts. A quoted argument holding a space
-    is a phrase that must occur as it is. Takes the filters of `list`; by default
-    every status and everyone's.
+    tags, references (4711 finds case:4711) and the names of its people and accounts.
+    A quoted argument holding a space is a phrase that must occur as it is. Takes
+    the filters of `list`; by default every status and everyone's.
 
     \b
     Examples:

@@ -10,7 +10,7 @@ from .. import messages as msg
 from .. import people
 from ..cli import pass_env, user_errors
 from ..model import ACCOUNT_KEYS, ACCOUNT_KINDS, CONTACT_KEYS
-from .common import emit, format_option, import_flags
+from .common import emit, format_option, import_flags, input_name, read_input
 from .team import commit_option
 
 
@@ -165,15 +165,12 @@ def contact_import(env, file, create_missing, skip_bad, dry_run):
       interact contact import ~/Downloads/contacts.vcf --dry-run
       interact contact import contacts.vcf --create-missing
     """
-    import sys
-
     from ..contact_import import apply_contacts, plan_contacts
     from ..vcard import VCardError, read_cards
 
-    name = "stdin" if str(file) == "-" else str(file)
-    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    name = input_name(file)
     try:
-        cards = read_cards(data)
+        cards = read_cards(read_input(file))
     except VCardError as error:
         raise msg.import_unreadable(name, str(error)) from None
     store = env.store

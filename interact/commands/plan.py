@@ -55,7 +55,8 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
       interact generate -q --for prospects --to alice --date tomorrow --commit    # a cron line
     """
     from .. import generate as planner
-    from ..dates import MAX_CADENCE, parse_duration, parse_time
+    from ..dates import parse_time
+    from ..durations import MAX_CADENCE, parse_duration
 
     request = planner.Request(
         kind=kind, day=env.date("tomorrow" if day is None else day), assignee=assignee or env.user, start=parse_time(start),
@@ -109,7 +110,7 @@ def digest(env, user, since, quiet):
       interact --dir ~/team-log digest --to alice | mail -s "Today" alice@example.com
       interact digest -q --to alice | mail -E -s "Today" alice@example.com   # -E: no empty mail
     """
-    from ..dates import start_of_day
+    from ..times import start_of_day
     from ..digest import digest as summarise
     from ..text import printable
 
@@ -167,7 +168,7 @@ def _about(record) -> str:
 
 
 def _day_time(value, env) -> str:
-    from ..dates import parse_iso
+    from ..times import parse_iso
 
     moment = parse_iso(value).astimezone(env.tz)
     return f"{moment:%a} {moment.day} {moment:%b %H:%M}"
@@ -180,7 +181,7 @@ def _planned_at(record, env, today, in_today=False) -> str:
     """
     from datetime import date
 
-    from ..dates import parse_iso
+    from ..times import parse_iso
 
     when = parse_iso(record.get("when"))
     local = when.astimezone(env.tz).date() if when is not None else None

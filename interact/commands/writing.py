@@ -13,33 +13,22 @@ import click
 def read_text(words, edit: bool, what: str = "note") -> str | None:
     """The note from its words, from stdin when it is '-', or from $EDITOR with --edit."""
     from .. import messages as msg
+    from ..text import one_kind_of_line_break, utf8_text
 
     text = " ".join(words).strip()
     if text == "-":
-        text = _stdin_text().strip()
+        text = one_kind_of_line_break(utf8_text(sys.stdin.buffer.read(), "stdin")).strip()
     if edit:
         try:
-            edited = click.edit(text + "\n" if text else f"\n# Write the {what}; lines starting with # are ignored.\n")
+            edited = click.edit(text + "\n" if text else msg.editor_prompt(what))
         except UnicodeDecodeError as error:
-            raise msg.input_not_utf8(f"the {what} from the editor", error.object, error) from None
+            raise msg.editor_not_utf8(what, error.object, error) from None
         if edited is None:
             raise msg.empty_note()
         text = "\n".join(line for line in edited.splitlines() if not line.startswith("#")).strip()
         if not text:
             raise msg.empty_note()
     return text or None
-
-
-def _stdin_text() -> str:
-    """All of stdin as text; bytes that are not UTF-8 are a user error (never guessed at)."""
-    from .. import messages as msg
-
-    data = sys.stdin.buffer.read()
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise msg.input_not_utf8("stdin", data, error) from None
-    return text.replace("\r\n", "\n").replace("\r", "\n")  # as text mode reads line ends
 
 
 def run_hooks(env, record: dict, *events: str, more=None) -> None:

@@ -12,9 +12,9 @@ from datetime import date, datetime, timedelta, timezone
 
 import icalendar
 
-from ..dates import parse_iso
-from ..text import printable
 from ..query import Names
+from ..text import one_kind_of_line_break, printable
+from ..times import parse_iso
 
 PRODID = "-//interact//interact//EN"
 # completed: it took place; open or missed: planned, not (yet) done
@@ -26,7 +26,7 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)  # DTSTAMP of a record with n
 def plain(text) -> str:
     """Text fit for a TEXT value: line breaks as \\n, control characters shown escaped (\\x1b):
     no calendar reads them, and RFC 5545 forbids them in TEXT."""
-    return printable(str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    return printable(one_kind_of_line_break(str(text)))
 
 
 def summary(record: dict, names: Names) -> str:
