@@ -1,165 +1,25 @@
-"""Finding a store, reading its records and writing them atomically."""
+"""The Store: reading a store's records and writing them back (layout.py finds and makes a
+store; atomic.py writes its files)."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
-import tempfile
 from collections import Counter
 from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO
 
 from . import messages as msg
+from .atomic import FILE_MODE as _FILE_MODE
+from .atomic import atomic_write, atomic_write_all  # noqa: F401 (atomic_write_all: what importers of interact.store use)
+from .atomic import rename_into as _rename
 from .files import NotPlainFile, inside, is_link, linked_folders, read_plain
-from .model import (
-    CONFIG_TEMPLATE, ID_LENGTH, MIN_PREFIX, VALIDATORS, Config, Record, dump, id_fits_file, is_id, is_slug, load,
-    validate_interaction,
+from .layout import (  # noqa: F401 (what importers of interact.store use)
+    CONFIG_NAME, GITATTRIBUTES, KIND_DEPTHS, KIND_DIRS, LOCAL_DIR, YEAR_MONTH as _YEAR_MONTH, find_store, init_store,
 )
-
-CONFIG_NAME = "interact.yaml"
-LOCAL_DIR = ".cache"  # lock file and derived data: never committed
-KIND_DIRS = {"contact": "contacts", "account": "accounts", "interaction": "interactions"}
-# Records merge field by field through `interact merge-file`, in clones that registered it
-# (`interact git-setup`); elsewhere git's line merge. Never merge=union: it keeps both sides
-# of a conflict without markers and silently leaves a wrong or invalid record.
-GITATTRIBUTES = """\
-# interact records: UTF-8 text, LF line endings on every platform, merged by `interact merge-file`
-*.yaml text eol=lf
-*.yaml merge=interact
-"""
-KIND_DEPTHS = {"contact": 0, "account": 0, "interaction": 2}  # folders between KIND_DIRS and the files
-_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-
-
-def find_store(dir_option: str | None, env_dir: str | None, cwd: Path) -> Path:
-    """The store's root: --dir, then $INTERACT_DIR, then walking up from cwd."""
-    explicit = dir_option or env_dir
-    if explicit:
-        root = Path(explicit)
-        if (root / CONFIG_NAME).is_file():
-            return root
-        if (root / "records" / CONFIG_NAME).is_file():
-            return root / "records"
-        raise msg.not_a_store(root)
-    for folder in (cwd, *cwd.parents):
-        for candidate in (folder, folder / "records"):
-            if (candidate / CONFIG_NAME).is_file():
-                return candidate
-    raise msg.no_store(cwd)
-
-
-def init_store(path: Path) -> Path:
-    if (path / CONFIG_NAME).exists():
-        raise msg.store_exists(path)
-    for sub in KIND_DIRS.values():
-        (path / sub).mkdir(parents=True, exist_ok=True)
-    atomic_write(path / CONFIG_NAME, CONFIG_TEMPLATE.encode(), exclusive=True)
-    # the temporary files of writes that were interrupted (atomic_write's .NAME.XXXX.tmp) are never committed
-    atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n.*.tmp\n".encode())
-    atomic_write(path / ".gitattributes", GITATTRIBUTES.encode())
-    return path
-
-
-# --- atomic writes -----------------------------------------------------------------
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
-
-
-def atomic_write(path: Path, data: bytes | BinaryIO, exclusive: bool = False) -> None:
-    """Write `data` (bytes, or a binary file to copy) to `path` so that readers see the old
-    file or the new one, never a part.
-
-    The bytes go to a temporary file in the same folder, are flushed to disk, and the
-    file is renamed over `path`. With `exclusive`, an existing `path` is never
-    replaced (FileExistsError): the temporary file is hard-linked into place instead.
-    A failure (a full disk, a read-only store) is an OSError that names `path`.
-    """
-    try:
-        _write_through_temp(path, data, exclusive)
-    except OSError as error:
-        if error.errno is None:
-            raise
-        # name the record, not the temporary file or the folder (EEXIST stays FileExistsError)
-        raise OSError(error.errno, error.strerror, str(path)) from error
-
-
-def _write_through_temp(path: Path, data: bytes, exclusive: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                shutil.copyfileobj(data, handle)
-            handle.flush()
-            os.fchmod(handle.fileno(), _FILE_MODE)
-            os.fsync(handle.fileno())
-        if exclusive:
-            os.link(tmp, path)
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _rename(source: Path, target: Path) -> None:
-    """Move a file to another folder of the store (made when missing) in one step; an error names `target`."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(source, target)
-    except OSError as error:
-        if error.errno is None:
-            raise
-        raise OSError(error.errno, error.strerror, str(target)) from error
-    _fsync_dir(target.parent)
-    _fsync_dir(source.parent)
-
-
-def atomic_write_all(files: dict[Path, bytes]) -> None:
-    """atomic_write for many files at once (a merge of 1,000 records): each goes to a temporary
-    file beside it and is renamed into place, but one sync of the disks, before the renames,
-    stands for a fsync a file (on a busy disk 1,000 of those take seconds)."""
-    renames = []
-    try:
-        for path, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            renames.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                os.fchmod(handle.fileno(), _FILE_MODE)
-        os.sync()
-        for tmp, path in renames:
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp, _ in renames:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)  # those not renamed yet
-        raise
-    for folder in {path.parent for path in files}:
-        _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+from .model import (
+    ID_LENGTH, MIN_PREFIX, VALIDATORS, Config, Record, dump, id_fits_file, is_id, is_slug, load, validate_interaction,
+)
 
 
 # --- the store ---------------------------------------------------------------------
