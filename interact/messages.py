@@ -887,3 +887,49 @@ def missing_category(categories) -> str:
 def follow_up_options_alone() -> UserError:
     return UserError("--follow-up-type, --follow-up-to and --follow-up-note describe a follow-up: add --follow-up WHEN, "
                      "e.g. --follow-up 'fri at 10'.")
+
+
+# --- month packs (SPEC §11) ---------------------------------------------------------
+
+def pack_record_problem(rid, line, problem) -> str:
+    """A problem of one record of a pack: the pack's path goes before it."""
+    which = f"record {rid}" if rid else f"the record at line {line}"
+    return f"{which}: {problem}"
+
+
+def twice_in_pack(first_line) -> str:
+    return f"its id is held earlier in this pack (line {first_line}); the first is read: remove one of them"
+
+
+def pack_unreadable() -> str:
+    return "cannot be read: check its permissions, or restore it with git"
+
+
+def packing_label() -> str:
+    return "Packing closed months"
+
+
+def pack_future_month(month, today) -> UserError:
+    return UserError(f"--before {month:%Y-%m} would pack months that have not ended yet: give a month up to "
+                     f"{today:%Y-%m} (the months before it are packed)")
+
+
+def packed(records, months, kept_from) -> str:
+    return (f"packed {records} interaction{'s' if records != 1 else ''} into {months} month "
+            f"pack{'s' if months != 1 else ''} (months before {kept_from:%Y-%m})")
+
+
+def nothing_to_pack(kept_from) -> str:
+    return f"nothing to pack: no completed interaction is loose in a month before {kept_from:%Y-%m}"
+
+
+def pack_left_alone(path, why) -> str:
+    return f"warning: left {path} as it is: {why}; mend it (`interact check` shows every problem), then pack again"
+
+
+def reading_store() -> str:
+    return "Reading the store (a first read; later reads use what it keeps)"
+
+
+def reading_changes() -> str:
+    return "Reading new and changed files"

@@ -17,6 +17,8 @@ from .files import NotPlainFile, inside, is_link, linked_folders, read_plain
 from .layout import (  # noqa: F401 (what importers of interact.store use)
     CONFIG_NAME, GITATTRIBUTES, KIND_DEPTHS, KIND_DIRS, LOCAL_DIR, YEAR_MONTH as _YEAR_MONTH, find_store, init_store,
 )
+from .packs import Pack, is_packed, pack_files, pack_of, read_pack
+from .progress import Quiet
 from .model import (
     ID_LENGTH, MIN_PREFIX, VALIDATORS, Config, Record, dump, id_fits_file, is_id, is_slug, load, validate_interaction,
 )
@@ -59,6 +61,7 @@ class Store:
         self._lock_depth = 0  # Store.lock is re-entrant: a locked step may call another
         self._linked: dict[str, bool] = {}  # kind -> whether its folder is a link (its links warned of)
         self._index_allowed: bool | None = None
+        self.progress = Quiet  # (label, total) -> a context manager with update(n): see progress.py
         self.reload_config()
 
     def reload_config(self) -> None:
@@ -99,14 +102,23 @@ class Store:
 
     def parse_data(self, data: bytes, path, kind: str) -> tuple[Record | None, str | None]:
         """`parse`, of the bytes of a file already read: its id must fit the file's name too."""
+        record, problem = self.parse_packed(data, path, kind)
+        if record is not None and not id_fits_file(record["id"], path, kind):
+            return None, msg.id_not_file_name(record["id"], os.path.basename(path))
+        return record, problem
+
+    def parse_packed(self, data: bytes, path, kind: str = "interaction") -> tuple[Record | None, str | None]:
+        """`parse_data` of one document of the pack at `path`: the record it holds, valid, whatever its id."""
         try:
             record = load(data, path)
         except ValueError as error:
             return None, str(error)
         problems = self.problems(record, kind)
-        if not problems and not id_fits_file(record["id"], path, kind):
-            problems = [msg.id_not_file_name(record["id"], os.path.basename(path))]
         return (None, problems[0]) if problems else (record, None)
+
+    def parse_pack(self, data: bytes, path) -> dict[str, tuple]:
+        """What the pack at `path` holds (packs.read_pack): its records have the pack's path."""
+        return read_pack(data, lambda document: self.parse_packed(document, path))
 
     def problems(self, record: dict, kind: str) -> list[str]:
         if kind == "interaction":
@@ -114,17 +126,87 @@ class Store:
         return VALIDATORS[kind](record)
 
     def interaction_ids(self) -> list[str]:
-        """The id of every interaction file (what its name ends in), readable or not: what
-        `find_interaction` matches against."""
-        from .index import record_names
-
+        """The id of every interaction file (what its name ends in), readable or not, and of
+        every valid record in a pack: what `find_interaction` matches against."""
         stems = self._interaction_files and self._interaction_files.stems()  # known from the index
         if stems is not None:
             return [stem[-ID_LENGTH:] for stem in stems]
         if self._folder_linked("interaction"):
             return []
+        return self._loose_ids() + [rid for pack in self.packs() for rid in pack.ids()]
+
+    def _loose_ids(self) -> list[str]:
+        """The id of every loose interaction file, readable or not."""
+        from .index import record_names
+
+        stems = self._interaction_files and self._interaction_files.stems(loose_only=True)
+        if stems is not None:
+            return [stem[-ID_LENGTH:] for stem in stems]
         return [_file_id(name) for _, names in record_names(self.dir("interaction"), KIND_DEPTHS["interaction"])
                 for name in names]
+
+    def indexed_pack_ids(self, path, signature, prefix: str = "") -> list[str] | None:
+        """The ids (starting with `prefix`) of the valid records of the pack at `path`, as the
+        index holds them when it read the pack as it is now (the same `signature`); else None."""
+        if not (self.cache and self._index_usable()):
+            return None
+        rel = Path(path).relative_to(self.dir("interaction")).as_posix()
+        return self.index().pack_ids(self._tree("interaction"), rel, signature, prefix)
+
+    def search(self, expression: str):
+        """(sort code, record) of each interaction whose text matches the full-text query
+        `expression` (query.full_text_query), in listing order, one an id as `interactions`
+        gives them; None when there is no full-text index to ask (the caller reads them all)."""
+        from .index import IndexUnavailable, Narrowing
+
+        if not (self.cache and self._index_usable()) or self._folder_linked("interaction"):
+            return None
+        try:
+            loaded = self.index().load(self._tree("interaction"), Narrowing(records=False))
+        except IndexUnavailable:
+            return None
+        for path, problem in loaded.problems:
+            self.warn(path, problem)
+        self._interaction_files = loaded
+        matches = loaded.matches(expression)
+        return None if matches is None else self._one_each_found(matches)
+
+    def _one_each_found(self, matches):
+        """`_one_each` of the records a search finds, as they come: a packed one whose id has a
+        loose file is left out; of an id in several files, the first found, with a warning."""
+        loose = set(self._loose_ids())
+        seen: dict[str, Record] = {}
+        for code, record in matches:
+            rid = record["id"]
+            if rid in loose and is_packed(record):
+                continue
+            if rid in seen:
+                paths = [self.relative(seen[rid].path), self.relative(record.path)]
+                self.warnings.append(msg.duplicate_id_read(rid, paths, paths[0]))
+                continue
+            seen[rid] = record
+            yield code, record
+
+    def id_prefixes(self, wanted) -> dict[str, str]:
+        """{id: its shortest prefix unique among every interaction's id (model.shortest_prefixes)}
+        for the `wanted` ids: from the index's neighbours of each when the last read of the
+        interactions went through it (a listing of a few of a million ids), else from them all."""
+        from .model import shortest_prefixes
+
+        wanted = list(wanted)
+        loaded = self._interaction_files
+        if loaded is None or not wanted:
+            return shortest_prefixes(self.interaction_ids(), wanted=wanted)
+        pool = set(self._loose_ids())  # every loose file, valid or not, beside the records' neighbours
+        for around in loaded.neighbours(set(wanted)).values():
+            pool.update(around)
+        return shortest_prefixes(list(pool | set(wanted)), wanted=wanted)
+
+    def packs(self) -> list[Pack]:
+        """The month packs of the interactions (none when their folder is a link)."""
+        if self._folder_linked("interaction"):
+            return []
+        return [Pack(self, path) for _, path in pack_files(self.dir("interaction"))]
 
     def interactions(self, narrowing=None) -> list[Record]:
         """Every valid interaction in the store; with `narrowing` (an index.Narrowing, built by
@@ -137,8 +219,12 @@ class Store:
         return records
 
     def _one_each(self, records: list[Record]) -> list[Record]:
-        """One record an id: of an id in several files (a bad merge), the last read, as
-        find_interaction takes it, with a warning naming them all (SPEC §7)."""
+        """One record an id: a packed record whose id has a loose file is left out, silently
+        (loose wins, SPEC §11); of an id in several loose files or packs (a bad merge), the
+        last read, as find_interaction takes it, with a warning naming them all (SPEC §7)."""
+        if any(map(is_packed, records)):
+            loose = set(self._loose_ids())
+            records = [record for record in records if record["id"] not in loose or not is_packed(record)]
         ids = list(map(itemgetter("id"), records))
         if len(set(ids)) == len(ids):
             return records
@@ -180,10 +266,25 @@ class Store:
             return []
         records = self._indexed(kind, narrowing) if self.cache and self._index_usable() else None
         if records is None:
-            from .index import record_files
+            records = self._read_files(kind)
+        return records
 
-            records = [record for path in record_files(self.dir(kind), KIND_DEPTHS[kind])
-                       if (record := self.read(path, kind)) is not None]
+    def _read_files(self, kind: str) -> list[Record]:
+        """_all without the index: every file parsed, and every pack, in the index's order
+        (by folder: a month's pack after the month's folder)."""
+        from .index import record_names
+
+        top = self.dir(kind)
+        sources = [(os.path.relpath(folder, top).split(os.sep), folder, names)
+                   for folder, names in record_names(top, KIND_DEPTHS[kind])]
+        if kind == "interaction":
+            sources += [(rel.split("/"), path, None) for rel, path in pack_files(top)]
+        records = []
+        for _, path, names in sorted(sources, key=itemgetter(0)):
+            if names is None:
+                records += Pack(self, path).records()
+            else:
+                records += [record for name in names if (record := self.read(os.path.join(path, name), kind))]
         return records
 
     def _indexed(self, kind: str, narrowing) -> list[Record] | None:
@@ -214,10 +315,13 @@ class Store:
         tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
                     fingerprint(self.config.data if kind == "interaction" else None),
                     lambda data, path: self.parse_data(data, path, kind))
+        tree.progress = self.progress
         if kind == "interaction":
-            from .query import facets
+            from .query import facets, search_text, sort_code
 
             tree.part, tree.facets = _interaction_part, facets
+            tree.parse_pack = self.parse_pack
+            tree.search_text, tree.sort_code = search_text, sort_code
         return tree
 
     def read_ahead(self, kinds=("interaction", "contact", "account")) -> None:
@@ -246,6 +350,11 @@ class Store:
         if self._index is not None:
             self._index.close()
 
+    def forked(self) -> None:
+        """In a forked process: leave the parent's index alone (its connection and scans are
+        the parent's; this process opens its own when it reads)."""
+        self._index = None
+
     def reread(self, record: Record, kind: str) -> Record:
         """The contact or account `record` as its file holds it now (under the lock, before
         changing it: another writer may have changed it since it was read)."""
@@ -267,8 +376,9 @@ class Store:
         return record
 
     def find_interaction(self, prefix: str) -> Record:
-        """The interaction whose id starts with `prefix` (4+ characters), like git. Of an id
-        in several files (a bad merge), the last, with a warning (as `interactions` does)."""
+        """The interaction whose id starts with `prefix` (4+ characters), like git: from its
+        loose file when there is one, else from its pack (loose wins). Of an id in several
+        files or packs (a bad merge), the last, with a warning (as `interactions` does)."""
         from .index import record_names
 
         prefix = prefix.strip().lower()
@@ -278,17 +388,30 @@ class Store:
         matches = [] if self._folder_linked("interaction") else [
             os.path.join(folder, name) for folder, names in record_names(top, KIND_DEPTHS["interaction"])
             for name in names if prefix in name and _file_id(name).startswith(prefix)]
-        ids = sorted({_file_id(os.path.basename(path)) for path in matches})
-        if not matches:
+        packed = [(pack, rid) for pack in self.packs() for rid in pack.ids(prefix)]
+        ids = sorted({_file_id(os.path.basename(path)) for path in matches} | {rid for _, rid in packed})
+        if not ids:
             raise msg.no_interaction(prefix)
         if len(ids) > 1:
             raise msg.ambiguous_interaction(prefix, ids)
+        if not matches:
+            return self._packed_record(ids[0], [pack for pack, _ in packed])
         if len(matches) > 1:
             paths = [self.relative(path) for path in matches]
             self.warnings.append(msg.duplicate_id_read(ids[0], paths, paths[-1]))
         record, problem = self.parse(matches[-1], "interaction")
         if record is None:
             raise msg.unreadable(self.relative(matches[-1]), problem)
+        return record
+
+    def _packed_record(self, rid: str, packs: list[Pack]) -> Record:
+        """The record `rid` from the last of the packs that hold it (with a warning when several do)."""
+        if len(packs) > 1:
+            paths = [self.relative(pack.path) for pack in packs]
+            self.warnings.append(msg.duplicate_id_read(rid, paths, paths[-1]))
+        record, problem = packs[-1].find(rid)
+        if record is None:
+            raise msg.unreadable(self.relative(packs[-1].path), problem or msg.pack_record_problem(rid, None, "gone"))
         return record
 
     # writing --------------------------------------------------------------------------
@@ -300,7 +423,7 @@ class Store:
         match = _YEAR_MONTH.match(stamp) if isinstance(stamp, str) else None
         year, month = match.groups() if match else ("undated", "00")
         source = getattr(record, "path", None)
-        name = source.name if source is not None else f"{record['id']}.yaml"
+        name = source.name if source is not None and not is_packed(record) else f"{record['id']}.yaml"
         return self.dir("interaction") / year / month / name
 
     def save_interaction(self, record: Record, new: bool = False) -> Path:
@@ -313,7 +436,7 @@ class Store:
         """
         path = self._record_path("interaction", record, self.interaction_path(record))
         self._interaction_files = None
-        old = record.path
+        old = None if is_packed(record) else record.path  # a packed record is written loose: its pack stays
         moved = old is not None and Path(old) != path
         if moved:
             _rename(self.inside(old), self.inside(path))
@@ -334,6 +457,8 @@ class Store:
         made meanwhile by another writer or clone) is left as it is. Returns those written."""
         written = []
         for record in records:
+            if self._packed_already(record):
+                continue
             try:
                 self.save_interaction(record, new=True)
             except FileExistsError:
@@ -341,14 +466,37 @@ class Store:
             written.append(record)
         return written
 
+    def _packed_already(self, record: Record) -> bool:
+        """Whether the pack of the month `record` would go in holds its id already."""
+        pack = pack_of(self.interaction_path(record).parent)
+        return os.path.lexists(pack) and record["id"] in Pack(self, pack).ids(record["id"])
+
     def take_back(self, path: Path) -> None:
         """Take back a file this command wrote (a write after it failed)."""
         os.unlink(self.inside(path))
         self.written = [p for p in self.written if p != Path(path)]
 
     def delete_interaction(self, record: Record) -> None:
+        """Remove an interaction: its loose file, then its copies in packs (killed between the
+        two, the packed copy is what `delete` finds when run again)."""
         self._interaction_files = None
-        self.remove(record.path)
+        rid = record["id"]
+        if not is_packed(record):
+            self.remove(record.path)
+        for pack in self.packs():
+            if rid in pack.ids(rid):
+                self.rewrite_pack(pack, {rid: None})
+
+    def rewrite_pack(self, pack: Pack, changes: dict[str, bytes | None]) -> None:
+        """Write a pack with the documents of `changes` replaced or left out (Pack.rewritten);
+        a pack left with nothing is removed."""
+        data = pack.rewritten(changes)
+        if data is None:
+            raise msg.unreadable(self.relative(pack.path), msg.pack_unreadable())
+        if data:
+            self.write(pack.path, data)
+        else:
+            self.remove(pack.path)
 
     def save(self, record: Record, kind: str, new: bool = False) -> Path:
         """Write a contact or an account. `new` never replaces an existing file."""

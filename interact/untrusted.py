@@ -15,6 +15,7 @@ from datetime import date
 import yaml
 
 from . import messages as msg
+from .periods import months_in
 from .dates import (
     DATE_ORDERS, FIRST_YEAR, LAST_YEAR, MAX_CADENCE, DateError, in_range, named_zone, parse_duration, parse_iso,
 )
@@ -175,6 +176,7 @@ CONFIG_RULES = {  # key -> (test, what would work)
     "ratings": (_texts, "a list of rating names, like [interest, likelihood]"),
     "date_order": (lambda v: v in DATE_ORDERS, f"one of {', '.join(DATE_ORDERS)}"),
     "auto_commit": (_boolean, "true or false"),
+    "pack_after": (lambda v: months_in(v) is not None, "a number of months, like 3 or '6 months'"),
 }
 
 

@@ -1,0 +1,235 @@
+"""`interact pack`: each closed month's completed interactions folded into its pack (SPEC §11).
+
+A month is packed in two steps. Outside the store's lock its loose files are read: the valid,
+completed interactions that belong in that month are chosen and their canonical text made
+(the slow part). Then, under the lock, the pack is written (atomically) with what it held and
+the chosen records (a loose record wins over its packed copy), and only then are the loose
+files removed, those that did not change since they were read. Killed at any moment, every
+record is readable exactly once: before the pack is renamed into place nothing changed, and
+after it a record still loose is also packed, and the loose file wins (the same record). Run
+again, `pack` finishes the job. A month's lock is held for the write, not the reading, so a
+`log` meanwhile waits a moment, not the whole run.
+
+Many files are shared between forked workers, a month at a time, which report each month
+as they finish it (for a progress bar).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import messages as msg
+from .files import NotPlainFile, is_link, read_plain
+from .index import is_record_name, subfolders
+from .model import dump
+from .packs import Pack, is_year_name, pack_of, signature
+from .periods import PACK_AFTER_DEFAULT, months_before, months_in
+
+WORKERS_FROM = 4000  # loose files to look at: from this many, forked workers share the months
+WORKERS = 4  # at most, and no more than there are CPUs
+
+
+@dataclass
+class Packed:
+    """What a run of `pack` did."""
+
+    records: int = 0                                   # loose records that went into packs
+    months: list[str] = field(default_factory=list)    # the packs written ('2024/05.pack.yaml')
+    left: list[tuple[str, str]] = field(default_factory=list)  # (pack, why) months left alone
+    warnings: list[str] = field(default_factory=list)
+
+
+def first_kept(store, today: date, before: date | None = None) -> date:
+    """The first day of the first month that stays loose: `before` (a month's first day) when
+    given, else the month `pack_after` months (interact.yaml; default 3) before this one, so
+    that every month packed ended more than `pack_after` months ago."""
+    if before is not None:
+        if before > date(today.year, today.month, 1):
+            raise msg.pack_future_month(before, today)
+        return before
+    after = months_in(store.config.data.get("pack_after"))
+    return months_before(today, PACK_AFTER_DEFAULT if after is None else after)
+
+
+def months_due(store, kept_from: date) -> list[tuple[Path, int]]:
+    """(folder, how many files it holds) of each month folder before `kept_from` that holds
+    loose files: interactions/YYYY/MM with YYYY four digits and MM 01 to 12."""
+    top = store.dir("interaction")
+    if is_link(top):  # no reader follows it
+        return []
+    due = []
+    for year in subfolders(os.fspath(top)) if top.is_dir() else ():
+        if not is_year_name(year.name):
+            continue
+        for month in subfolders(year.path):
+            if month.name.isdigit() and 1 <= int(month.name) <= 12 and \
+                    (int(year.name), int(month.name)) < (kept_from.year, kept_from.month):
+                count = sum(1 for name in os.listdir(month.path) if is_record_name(name))
+                if count:
+                    due.append((Path(month.path), count))
+    return due
+
+
+def pack(store, kept_from: date) -> Packed:
+    """Pack every month before `kept_from`; `store.progress` shows how far it has got."""
+    due = months_due(store, kept_from)
+    done = Packed()
+    total = sum(count for _, count in due)
+    with store.progress(msg.packing_label(), total) as bar:
+        ways = min(os.cpu_count() or 1, WORKERS) if total >= WORKERS_FROM and hasattr(os, "fork") else 1
+        for month, count, result in _run(store, due, ways):
+            bar.update(count)
+            _add(done, store, month, result)
+    return done
+
+
+def _add(done: Packed, store, month: Path, result: dict) -> None:
+    rel = store.relative(pack_of(month))
+    done.warnings += result["warnings"]
+    if result["left"]:
+        done.left.append((rel, result["left"]))
+    elif result["records"]:
+        done.records += result["records"]
+        done.months.append(rel)
+
+
+def _run(store, due: list[tuple[Path, int]], ways: int):
+    """(folder, files, result of pack_month) of each month, in this process or shared out."""
+    if ways <= 1 or len(due) <= 1:
+        for month, count in due:
+            yield month, count, pack_month(store, month)
+        return
+    shares = [due[i::ways] for i in range(ways)]
+    yield from _Workers(store, shares).results()
+
+
+def pack_month(store, month: Path) -> dict:
+    """Fold the month's completed loose records into its pack: {"records": how many, "left":
+    why the month was left alone (or None), "warnings": [...]}."""
+    warnings: list[str] = []
+    chosen = _chosen(store, month, warnings)
+    result = {"records": 0, "left": None, "warnings": warnings}
+    if not chosen:
+        return result
+    pack = Pack(store, pack_of(month))
+    with store.lock():
+        chosen = [(path, record, text) for path, seen, record, text in chosen if signature(path) == seen]
+        held = _held(store, pack, result)
+        if held is None or not chosen:
+            return result
+        texts = {rid: dump(record, "interaction") for rid, record in held.items()}
+        texts.update((record["id"], text) for _, record, text in chosen)
+        store.write(pack.path, pack_text_of(texts))
+        for path, _, _ in chosen:
+            store.remove(path, missing_ok=True)
+    result["records"] = len(chosen)
+    try:
+        os.rmdir(month)  # a month with nothing loose left: git keeps no empty folder either
+    except OSError:
+        pass
+    return result
+
+
+def pack_text_of(texts: dict[str, str]) -> bytes:
+    """pack_text of records already in their canonical text: {id: text}."""
+    return "".join(f"---\n{texts[rid]}" for rid in sorted(texts)).encode()
+
+
+def _chosen(store, month: Path, warnings: list[str]) -> list[tuple]:
+    """(path, its signature, record, canonical text) of each loose file of the month that holds
+    a valid, completed interaction belonging in that month (the others stay loose: outstanding
+    work, and the files `interact check` reports)."""
+    chosen = []
+    for name in sorted(os.listdir(month)):
+        if not is_record_name(name):
+            continue
+        path = month / name
+        seen = signature(path)
+        try:
+            data = read_plain(path)
+        except (OSError, NotPlainFile):
+            continue
+        record, _ = store.parse_data(data, path, "interaction")
+        if record is None or not record.get("completed_at") or store.interaction_path(record).parent != month:
+            continue
+        chosen.append((path, seen, record, dump(record, "interaction")))
+    return chosen
+
+
+def _held(store, pack: Pack, result: dict) -> dict | None:
+    """{id: record} of what the pack holds now; None (and why, in `result`) when it holds a bad
+    record: a rewrite would lose it, so the month is left alone until it is mended."""
+    if not os.path.lexists(pack.path):
+        return {}
+    data = pack.data()
+    if data is None:
+        result["left"] = msg.pack_unreadable()
+        return None
+    held = {}
+    for record, problem in store.parse_pack(data, pack.path).values():
+        if record is None:
+            result["left"] = problem
+            return None
+        held[record["id"]] = record
+    return held
+
+
+class _Workers:
+    """Forked processes, each packing a share of the months and writing one line of JSON a
+    month as it finishes it; a worker that fails leaves its unfinished months to this process."""
+
+    def __init__(self, store, shares: list[list[tuple[Path, int]]]):
+        self.store = store
+        self.running = {}  # reading fd -> (pid, its months not reported yet)
+        for share in shares:
+            if share:
+                self._start(share)
+
+    def _start(self, share) -> None:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            code = 1
+            try:
+                os.close(reader)
+                self.store.forked()
+                with open(writer, "w") as pipe:
+                    for month, _ in share:
+                        pipe.write(json.dumps(pack_month(self.store, month)) + "\n")
+                        pipe.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self.running[reader] = (pid, list(share))
+
+    def results(self):
+        import selectors
+
+        selector = selectors.DefaultSelector()
+        for fd in self.running:
+            selector.register(fd, selectors.EVENT_READ)
+        partial = dict.fromkeys(self.running, b"")
+        leftover = []
+        while partial:
+            for key, _ in selector.select():
+                fd = key.fd
+                chunk = os.read(fd, 1 << 16)
+                pid, pending = self.running[fd]
+                if chunk:
+                    *lines, partial[fd] = (partial[fd] + chunk).split(b"\n")
+                    for line in lines:
+                        month, count = pending.pop(0)
+                        yield month, count, json.loads(line)
+                    continue
+                selector.unregister(fd)
+                os.close(fd)
+                del partial[fd]
+                os.waitpid(pid, 0)
+                leftover += pending  # a worker that failed: its months are packed here
+        for month, count in leftover:
+            yield month, count, pack_month(self.store, month)
