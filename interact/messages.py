@@ -933,3 +933,12 @@ def reading_store() -> str:
 
 def reading_changes() -> str:
     return "Reading new and changed files"
+
+
+def packed_outstanding(rid) -> str:
+    return (f"is not completed, and a pack holds completed interactions only: move it to a file of its own, "
+            f"interactions/YYYY/MM/{rid}.yaml, and out of the pack")
+
+
+def writing_interactions() -> str:
+    return "Writing interactions"

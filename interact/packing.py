@@ -16,6 +16,7 @@ as they finish it (for a progress bar).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -23,10 +24,10 @@ from datetime import date
 from pathlib import Path
 
 from . import messages as msg
-from .files import NotPlainFile, is_link, read_plain
+from .files import NotPlainFile, is_link, read_plain_at
 from .index import is_record_name, subfolders
 from .model import dump
-from .packs import Pack, is_year_name, pack_of, signature
+from .packs import Pack, is_year_name, pack_of
 from .periods import PACK_AFTER_DEFAULT, months_before, months_in
 
 WORKERS_FROM = 4000  # loose files to look at: from this many, forked workers share the months
@@ -40,7 +41,6 @@ class Packed:
     records: int = 0                                   # loose records that went into packs
     months: list[str] = field(default_factory=list)    # the packs written ('2024/05.pack.yaml')
     left: list[tuple[str, str]] = field(default_factory=list)  # (pack, why) months left alone
-    warnings: list[str] = field(default_factory=list)
 
 
 def first_kept(store, today: date, before: date | None = None) -> date:
@@ -89,7 +89,6 @@ def pack(store, kept_from: date) -> Packed:
 
 def _add(done: Packed, store, month: Path, result: dict) -> None:
     rel = store.relative(pack_of(month))
-    done.warnings += result["warnings"]
     if result["left"]:
         done.left.append((rel, result["left"]))
     elif result["records"]:
@@ -109,28 +108,35 @@ def _run(store, due: list[tuple[Path, int]], ways: int):
 
 def pack_month(store, month: Path) -> dict:
     """Fold the month's completed loose records into its pack: {"records": how many, "left":
-    why the month was left alone (or None), "warnings": [...]}."""
-    warnings: list[str] = []
-    chosen = _chosen(store, month, warnings)
-    result = {"records": 0, "left": None, "warnings": warnings}
-    if not chosen:
-        return result
-    pack = Pack(store, pack_of(month))
-    with store.lock():
-        chosen = [(path, record, text) for path, seen, record, text in chosen if signature(path) == seen]
-        held = _held(store, pack, result)
-        if held is None or not chosen:
-            return result
-        texts = {rid: dump(record, "interaction") for rid, record in held.items()}
-        texts.update((record["id"], text) for _, record, text in chosen)
-        store.write(pack.path, pack_text_of(texts))
-        for path, _, _ in chosen:
-            store.remove(path, missing_ok=True)
-    result["records"] = len(chosen)
+    why the month was left alone (or None)}."""
+    result = {"records": 0, "left": None}
+    store.inside(month / "x")  # no link on the way to the month (the files are named from its folder)
     try:
+        folder = os.open(month, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:  # gone meanwhile, or a link: nothing of it is read
+        return result
+    try:
+        chosen = _chosen(store, month, folder)
+        if not chosen:
+            return result
+        pack = Pack(store, pack_of(month))
+        with store.lock():
+            chosen = [(name, record, text) for name, seen, record, text in chosen if _signature_at(folder, name) == seen]
+            held = _held(store, pack, result)
+            if held is None or not chosen:
+                return result
+            texts = {rid: dump(record, "interaction") for rid, record in held.items()}
+            texts.update((record["id"], text) for _, record, text in chosen)
+            store.write(pack.path, pack_text_of(texts))
+            for name, _, _ in chosen:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(name, dir_fd=folder)
+                store.note_written(month / name)
+    finally:
+        os.close(folder)
+    result["records"] = len(chosen)
+    with contextlib.suppress(OSError):
         os.rmdir(month)  # a month with nothing loose left: git keeps no empty folder either
-    except OSError:
-        pass
     return result
 
 
@@ -139,25 +145,37 @@ def pack_text_of(texts: dict[str, str]) -> bytes:
     return "".join(f"---\n{texts[rid]}" for rid in sorted(texts)).encode()
 
 
-def _chosen(store, month: Path, warnings: list[str]) -> list[tuple]:
-    """(path, its signature, record, canonical text) of each loose file of the month that holds
-    a valid, completed interaction belonging in that month (the others stay loose: outstanding
-    work, and the files `interact check` reports)."""
+def _chosen(store, month: Path, folder: int) -> list[tuple]:
+    """(file name, its signature, record, canonical text) of each loose file of the month
+    (open at `folder`) that holds a valid, completed interaction belonging in that month (the
+    others stay loose: outstanding work, and the files `interact check` reports)."""
     chosen = []
-    for name in sorted(os.listdir(month)):
+    where = (month.parent.name, month.name)
+    for name in sorted(os.listdir(folder)):
         if not is_record_name(name):
             continue
-        path = month / name
-        seen = signature(path)
         try:
-            data = read_plain(path)
+            data, info = read_plain_at(name, folder)
         except (OSError, NotPlainFile):
             continue
+        path = month / name
         record, _ = store.parse_data(data, path, "interaction")
-        if record is None or not record.get("completed_at") or store.interaction_path(record).parent != month:
+        if record is None or not record.get("completed_at") or store.interaction_month(record) != where:
             continue
-        chosen.append((path, seen, record, dump(record, "interaction")))
+        chosen.append((name, _signature(info), record, dump(record, "interaction")))
     return chosen
+
+
+def _signature(info: os.stat_result) -> tuple:
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _signature_at(folder: int, name: str) -> tuple | None:
+    """packs.signature of a file of the folder open at `folder`."""
+    try:
+        return _signature(os.stat(name, dir_fd=folder, follow_symlinks=False))
+    except OSError:
+        return None
 
 
 def _held(store, pack: Pack, result: dict) -> dict | None:

@@ -208,6 +208,19 @@ class Pack:
                     return None, msg.pack_record_problem(rid, line, problem)
         return None, None
 
+    def retyped(self, old: str, new: str) -> dict[str, bytes]:
+        """{id: new canonical text} of its records of type `old`, given type `new` (types rename)."""
+        data = self.data()
+        changes = {}
+        for _, document in documents(data) if data is not None else ():
+            if old.encode() not in document:
+                continue  # a quick look before parsing
+            record, _ = self.store.parse_packed(document, self.path)
+            if record is not None and record.get("type") == old:
+                record["type"] = new
+                changes[record["id"]] = dump(record, "interaction").encode()
+        return changes
+
     def rewritten(self, changes: dict[str, bytes | None]) -> bytes | None:
         """Its bytes with the documents of the ids in `changes` replaced by new text (a record's
         canonical text) or left out (None); every other document kept as it is, so a change

@@ -26,6 +26,9 @@ from .model import (
 
 # --- the store ---------------------------------------------------------------------
 
+ADD_PROGRESS_FROM = 1000  # new interactions (an import): from this many, the writing shows how far it has got
+
+
 def _file_id(name: str) -> str:
     """The id an interaction file's name ends in: `<...><id>.yaml`."""
     return name[: -len(".yaml")][-ID_LENGTH:]
@@ -62,6 +65,7 @@ class Store:
         self._linked: dict[str, bool] = {}  # kind -> whether its folder is a link (its links warned of)
         self._index_allowed: bool | None = None
         self.progress = Quiet  # (label, total) -> a context manager with update(n): see progress.py
+        self._fingerprints: dict[tuple, str] = {}
         self.reload_config()
 
     def reload_config(self) -> None:
@@ -312,8 +316,10 @@ class Store:
         """How the index reads the records of a kind."""
         from .index import Tree, fingerprint
 
-        tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
-                    fingerprint(self.config.data if kind == "interaction" else None),
+        key = (kind, self.config)  # what a file's result depends on: worked out once a configuration
+        if key not in self._fingerprints:
+            self._fingerprints[key] = fingerprint(self.config.data if kind == "interaction" else None)
+        tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind], self._fingerprints[key],
                     lambda data, path: self.parse_data(data, path, kind))
         tree.progress = self.progress
         if kind == "interaction":
@@ -416,12 +422,17 @@ class Store:
 
     # writing --------------------------------------------------------------------------
 
+    @staticmethod
+    def interaction_month(record: dict) -> tuple[str, str]:
+        """The folders YYYY, MM an interaction belongs in: from `when`, else `due`, else `created_at`."""
+        stamp = record.get("when") or record.get("due") or record.get("created_at") or ""
+        match = _YEAR_MONTH.match(stamp) if isinstance(stamp, str) else None
+        return match.groups() if match else ("undated", "00")
+
     def interaction_path(self, record: dict) -> Path:
         """interactions/YYYY/MM/<file>: YYYY/MM from `when`, else `due`, else `created_at`; <file>
         the name it was read from (it ends in the id), else `<id>.yaml`."""
-        stamp = record.get("when") or record.get("due") or record.get("created_at") or ""
-        match = _YEAR_MONTH.match(stamp) if isinstance(stamp, str) else None
-        year, month = match.groups() if match else ("undated", "00")
+        year, month = self.interaction_month(record)
         source = getattr(record, "path", None)
         name = source.name if source is not None and not is_packed(record) else f"{record['id']}.yaml"
         return self.dir("interaction") / year / month / name
@@ -455,21 +466,28 @@ class Store:
     def add_interactions(self, records) -> list[Record]:
         """Write new interactions, never replacing a file: one already there (the same id,
         made meanwhile by another writer or clone) is left as it is. Returns those written."""
-        written = []
-        for record in records:
-            if self._packed_already(record):
-                continue
-            try:
-                self.save_interaction(record, new=True)
-            except FileExistsError:
-                continue
-            written.append(record)
+        written, packed = [], {}
+        records = list(records)
+        progress = self.progress if len(records) >= ADD_PROGRESS_FROM else Quiet
+        with progress(msg.writing_interactions(), len(records)) as bar:
+            for record in records:
+                bar.update(1)
+                if self._packed_already(record, packed):
+                    continue
+                try:
+                    self.save_interaction(record, new=True)
+                except FileExistsError:
+                    continue
+                written.append(record)
         return written
 
-    def _packed_already(self, record: Record) -> bool:
-        """Whether the pack of the month `record` would go in holds its id already."""
+    def _packed_already(self, record: Record, packed: dict[Path, set]) -> bool:
+        """Whether the pack of the month `record` would go in holds its id already; `packed`
+        keeps each pack's ids, read once for many records."""
         pack = pack_of(self.interaction_path(record).parent)
-        return os.path.lexists(pack) and record["id"] in Pack(self, pack).ids(record["id"])
+        if pack not in packed:
+            packed[pack] = set(Pack(self, pack).ids()) if os.path.lexists(pack) else set()
+        return record["id"] in packed[pack]
 
     def take_back(self, path: Path) -> None:
         """Take back a file this command wrote (a write after it failed)."""

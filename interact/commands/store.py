@@ -67,8 +67,6 @@ def pack(env, before):
 def _say_packed(done, kept_from) -> None:
     from ..cli import say
 
-    for line in done.warnings:
-        say(line)
     for path, why in done.left:
         say(msg.pack_left_alone(path, why))
     say(msg.packed(done.records, len(done.months), kept_from) if done.records else msg.nothing_to_pack(kept_from))
