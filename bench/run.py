@@ -220,12 +220,13 @@ def main() -> None:
     print(text)
 
 
-def with_section(document: str, section: str) -> str:
-    """`document` with the SECTION part (up to the next `## ` heading) replaced, or added at the end."""
+def with_section(document: str, section: str, heading: str = SECTION) -> str:
+    """`document` with the part under `heading` (up to the next `## ` heading) replaced by
+    `section`, or `section` added at the end."""
     lines = document.rstrip("\n").split("\n")
-    if SECTION not in lines:
+    if heading not in lines:
         return "\n".join(lines) + "\n\n" + section
-    start = lines.index(SECTION)
+    start = lines.index(heading)
     end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines))
     rest = "\n".join(lines[end:])
     return "\n".join(lines[:start]) + "\n" + section + ("\n" + rest + "\n" if rest else "")

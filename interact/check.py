@@ -17,7 +17,7 @@ from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
 from .files import NotPlainFile, is_link, read_plain
 from .model import Record, id_fits_file, is_id, load
-from .packs import documents, is_pack_name, is_packed, is_year_name, month_of
+from .packs import at_its_line, documents, id_in, is_pack_name, is_packed, is_year_name, month_of
 from .store import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, LOCAL_DIR, Store
 from .text import printable
 from .untrusted import config_problems
@@ -59,6 +59,15 @@ def _entries(folder: Path) -> list[os.DirEntry]:
             return sorted(entries, key=lambda e: e.name)
     except (FileNotFoundError, NotADirectoryError):
         return []
+
+
+def _problem(text: bytes) -> str:
+    """Why a text is no record (load's reason)."""
+    try:
+        load(text)
+    except ValueError as error:
+        return str(error)
+    return "does not parse"
 
 
 def _names(record: dict, key: str) -> list[str]:
@@ -228,8 +237,8 @@ class _Checker:
         for line, document in documents(data):
             try:
                 record = load(document, pack)
-            except ValueError as error:
-                self.report(pack, msg.pack_record_problem(None, line, error))
+            except ValueError:
+                self.report(pack, msg.pack_record_problem(id_in(document), line, _problem(at_its_line(line, document))))
                 continue
             rid = record.get("id") if isinstance(record.get("id"), str) else None
             problems = store.problems(record, "interaction")

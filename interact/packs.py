@@ -85,7 +85,9 @@ def read_pack(data: bytes, parse) -> dict[str, tuple]:
     items, lines = {}, {}
     for line, document in documents(data):
         record, problem = parse(document)
-        rid = record["id"] if record is not None else _id_in(document)
+        if record is None:  # again, where its lines are the pack's: a problem's line numbers are then right
+            problem = parse(at_its_line(line, document))[1]
+        rid = record["id"] if record is not None else id_in(document)
         if record is not None and f"{rid}.yaml" in items:
             record, problem = None, msg.twice_in_pack(lines[rid])
         if record is None:
@@ -96,7 +98,13 @@ def read_pack(data: bytes, parse) -> dict[str, tuple]:
     return items
 
 
-def _id_in(document: bytes) -> str | None:
+def at_its_line(line: int, document: bytes) -> bytes:
+    """A document of a pack with blank lines before it, so that a parser names the pack's lines."""
+    return b"\n" * (line - 1) + document
+
+
+def id_in(document: bytes) -> str | None:
+    """The id a document's `id:` line gives, without parsing it (to name a record that does not parse)."""
     match = _ID_LINE.search(document)
     return match[2].decode() if match else None
 
@@ -187,7 +195,7 @@ class Pack:
         if data is None:
             return []
         if scan_ids(data) is not None:
-            wanted = [document for _, document in documents(data) if _id_in(document).startswith(prefix)]
+            wanted = [document for _, document in documents(data) if id_in(document).startswith(prefix)]
             parsed = (self.store.parse_packed(document, self.path)[0] for document in wanted)
             return [record["id"] for record in parsed if record is not None]
         return [key[:-len(".yaml")] for key, (record, _) in self.store.parse_pack(data, self.path).items()
@@ -200,11 +208,11 @@ class Pack:
         if data is None:
             return None, None
         for line, document in documents(data):
-            if _id_in(document) in (rid, None):
+            if id_in(document) in (rid, None):
                 record, problem = self.store.parse_packed(document, self.path)
                 if record is not None and record["id"] == rid:
                     return record, None
-                if record is None and _id_in(document) == rid:
+                if record is None and id_in(document) == rid:
                     return None, msg.pack_record_problem(rid, line, problem)
         return None, None
 
@@ -231,7 +239,7 @@ class Pack:
             return None
         kept, pending = [], dict(changes)
         for _, document in documents(data):
-            rid = _id_in(document)
+            rid = id_in(document)
             if rid in pending:
                 text = pending.pop(rid)
                 if text is not None:
