@@ -4,11 +4,13 @@ A month is packed in two steps. Outside the store's lock its loose files are rea
 completed interactions that belong in that month are chosen and their canonical text made
 (the slow part). Then, under the lock, the pack is written (atomically) with what it held and
 the chosen records (a loose record wins over its packed copy), and only then are the loose
-files removed, those that did not change since they were read. Killed at any moment, every
-record is readable exactly once: before the pack is renamed into place nothing changed, and
-after it a record still loose is also packed, and the loose file wins (the same record). Run
-again, `pack` finishes the job. A month's lock is held for the write, not the reading, so a
-`log` meanwhile waits a moment, not the whole run.
+files removed, those that did not change since they were read (a month left with nothing
+else is moved into .cache/ in one rename and emptied after the lock is let go: unlinking
+12,000 files takes seconds). Killed at any moment, every record is readable exactly once:
+before the pack is renamed into place nothing changed, and after it a record still loose is
+also packed, and the loose file wins (the same record). Run again, `pack` finishes the job
+(and removes what a killed run left in .cache/). A month's lock is held for the write, not
+the reading, so a `log` meanwhile waits a moment, not the whole run.
 
 Many files are shared between forked workers, a month at a time, which report each month
 as they finish it (for a progress bar).
@@ -19,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,12 +29,14 @@ from pathlib import Path
 from . import messages as msg
 from .files import NotPlainFile, is_link, read_plain_at
 from .index import is_record_name, subfolders
-from .model import dump
+from .layout import LOCAL_DIR
+from .canonical import canonical_text
 from .packs import Pack, is_year_name, pack_of
 from .periods import PACK_AFTER_DEFAULT, months_before, months_in
 
 WORKERS_FROM = 4000  # loose files to look at: from this many, forked workers share the months
-WORKERS = 4  # at most, and no more than there are CPUs
+WORKERS = 4  # at most
+AWAY_PREFIX = "packed-"  # .cache/packed-YYYY-MM-PID: a packed month's files, being removed
 
 
 @dataclass
@@ -76,11 +81,13 @@ def months_due(store, kept_from: date) -> list[tuple[Path, int]]:
 
 def pack(store, kept_from: date) -> Packed:
     """Pack every month before `kept_from`; `store.progress` shows how far it has got."""
+    clear_away(store)
     due = months_due(store, kept_from)
     done = Packed()
     total = sum(count for _, count in due)
     with store.progress(msg.packing_label(), total) as bar:
-        ways = min(os.cpu_count() or 1, WORKERS) if total >= WORKERS_FROM and hasattr(os, "fork") else 1
+        # twice as many workers as CPUs: while one waits on the disk (a month's files unlinked), another parses
+        ways = min(2 * (os.cpu_count() or 1), WORKERS) if total >= WORKERS_FROM and hasattr(os, "fork") else 1
         for month, count, result in _run(store, due, ways):
             bar.update(count)
             _add(done, store, month, result)
@@ -115,6 +122,7 @@ def pack_month(store, month: Path) -> dict:
         folder = os.open(month, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
     except OSError:  # gone meanwhile, or a link: nothing of it is read
         return result
+    away = None
     try:
         chosen = _chosen(store, month, folder)
         if not chosen:
@@ -125,19 +133,52 @@ def pack_month(store, month: Path) -> dict:
             held = _held(store, pack, result)
             if held is None or not chosen:
                 return result
-            texts = {rid: dump(record, "interaction") for rid, record in held.items()}
+            texts = {rid: canonical_text(record) for rid, record in held.items()}
             texts.update((record["id"], text) for _, record, text in chosen)
             store.write(pack.path, pack_text_of(texts))
-            for name, _, _ in chosen:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(name, dir_fd=folder)
-                store.note_written(month / name)
+            away = _put_away(store, month, folder, [name for name, _, _ in chosen])
     finally:
         os.close(folder)
+    if away is not None:
+        _remove(away)  # outside the lock: unlinking a month's files takes a while
     result["records"] = len(chosen)
     with contextlib.suppress(OSError):
         os.rmdir(month)  # a month with nothing loose left: git keeps no empty folder either
     return result
+
+
+def _put_away(store, month: Path, folder: int, names: list[str]) -> Path | None:
+    """Take the packed files out of the month (under the lock). A month that holds nothing else
+    is moved whole into .cache/ in one rename, and its files are unlinked after the lock is let
+    go (`_remove`); otherwise each file is unlinked here. The folder it went to, if any."""
+    store.note_written(month)  # once, not a path a file: a million of them would fill memory
+    if set(os.listdir(folder)) == set(names):
+        away = store.inside(store.root / LOCAL_DIR / f"{AWAY_PREFIX}{month.parent.name}-{month.name}-{os.getpid()}")
+        try:
+            away.parent.mkdir(exist_ok=True)
+            os.rename(month, away)
+            return away
+        except OSError:  # .cache cannot take it (another file system?): one file at a time
+            pass
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=folder)
+    return None
+
+
+def _remove(folder: Path) -> None:
+    """Remove a folder of files put away, and anything left of one a killed run put away."""
+    with contextlib.suppress(OSError):
+        shutil.rmtree(folder)
+
+
+def clear_away(store) -> None:
+    """Remove what a killed `pack` put away in .cache/ and did not get to remove."""
+    cache = store.root / LOCAL_DIR
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(cache):
+            if entry.name.startswith(AWAY_PREFIX) and entry.is_dir(follow_symlinks=False):
+                _remove(Path(entry.path))
 
 
 def pack_text_of(texts: dict[str, str]) -> bytes:
@@ -162,7 +203,7 @@ def _chosen(store, month: Path, folder: int) -> list[tuple]:
         record, _ = store.parse_data(data, path, "interaction")
         if record is None or not record.get("completed_at") or store.interaction_month(record) != where:
             continue
-        chosen.append((name, _signature(info), record, dump(record, "interaction")))
+        chosen.append((name, _signature(info), record, canonical_text(record)))
     return chosen
 
 

@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 
 from . import messages as msg
-from .model import dump
+from .canonical import canonical_text
 
 PACK_SUFFIX = ".pack.yaml"
 _PACK_NAME = re.compile(r"(?:0[1-9]|1[0-2])\.pack\.yaml")
@@ -55,7 +55,7 @@ def month_of(pack: Path) -> Path:
 
 def pack_text(records) -> bytes:
     """A pack's canonical bytes: each record's canonical text after `---`, sorted by id."""
-    return "".join(f"---\n{dump(record, 'interaction')}" for record in sorted(records, key=_by_id)).encode()
+    return "".join(f"---\n{canonical_text(record)}" for record in sorted(records, key=_by_id)).encode()
 
 
 def _by_id(record) -> str:
@@ -226,7 +226,7 @@ class Pack:
             record, _ = self.store.parse_packed(document, self.path)
             if record is not None and record.get("type") == old:
                 record["type"] = new
-                changes[record["id"]] = dump(record, "interaction").encode()
+                changes[record["id"]] = canonical_text(record).encode()
         return changes
 
     def rewritten(self, changes: dict[str, bytes | None]) -> bytes | None:

@@ -7,7 +7,7 @@ or by any other caller), and `select` / `filter_records` apply it.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import date, datetime, timedelta, tzinfo
 from functools import lru_cache
 
 from .dates import MAX_CADENCE, end_of_day, month_bounds, parse_duration, parse_iso
@@ -104,47 +104,6 @@ def sort_key(record: dict, tz: tzinfo) -> tuple:
     return (0, limit.timestamp(), when.timestamp() if when else float("inf"), record["id"])
 
 
-# --- the listing order, as the index keeps it ----------------------------------------
-
-_FIRST_MINUTE = datetime(1900, 1, 1, tzinfo=timezone.utc)
-NO_DEADLINE = (1 << 30) - 1  # the sort code of a record without a deadline: after every other
-# How far a due day's end in any zone (UTC-12 to UTC+14) may be before its end in UTC, with a
-# minute for the rounding: a record's deadline is never earlier than its code less this.
-CODE_SLACK = 14 * 60 + 1
-
-
-def sort_code(record: dict) -> int:
-    """The minute (from 1900, in UTC) of a record's deadline, rounded down, which orders
-    records as sort_key does to within CODE_SLACK minutes whatever the zone: the index keeps
-    them in this order. A due day ends here at midnight UTC. NO_DEADLINE when there is none."""
-    limit = deadline(record, timezone.utc)
-    if limit is None:
-        return NO_DEADLINE
-    return int((limit - _FIRST_MINUTE).total_seconds() // 60)
-
-
-def first_in_order(candidates, flt: "Filter", now: datetime, tz: tzinfo, names: "Names") -> list:
-    """The first `flt.limit` records, in sort_key order, of those `flt` lets through among
-    `candidates` ((sort code, record) in code order): reading stops at the first candidate
-    that can no longer come before the last of them (its code is more than CODE_SLACK
-    minutes after that one's deadline), so a word in 400,000 records costs a few."""
-    best, bound = [], None
-    key = lambda r: sort_key(r, tz)  # noqa: E731
-    for code, record in candidates:
-        if bound is not None and code > bound:
-            break
-        if not flt.matches(record, now, tz, names):
-            continue
-        best.append(record)
-        if len(best) >= flt.limit:
-            best.sort(key=key)
-            del best[flt.limit:]
-            last = deadline(best[-1], tz)
-            bound = NO_DEADLINE if last is None else int((last - _FIRST_MINUTE).total_seconds() // 60) + CODE_SLACK
-    best.sort(key=key)
-    return best[:flt.limit]
-
-
 def count_by_status(records, now: datetime, tz: tzinfo) -> dict[str, int]:
     counts = dict.fromkeys(STATUSES, 0)
     for record in records:
@@ -217,40 +176,6 @@ def facets(record: dict) -> tuple:
     account ids, the id it follows up)."""
     return (own_text(record), tuple(record.get("contacts") or ()), tuple(record.get("accounts") or ()),
             record.get("follow_up_of"))
-
-
-def search_text(record: dict) -> str:
-    """What the full-text index keeps of an interaction: its own text (facets), then the ids of
-    its contacts and accounts, so that a word found in a name finds the records of whoever
-    bears it (full_text_query)."""
-    people = [*(record.get("contacts") or ()), *(record.get("accounts") or ())]
-    return own_text(record) + "\n" + " ".join(people)
-
-
-FULL_TEXT_PEOPLE = 200  # a word in more names than this is looked for in every record's facets instead
-
-
-def full_text_query(words: tuple[str, ...], names: Names) -> str | None:
-    """The full-text query (FTS5, trigrams) that finds every record holding all the words (and
-    some others: `Filter.matches` decides): each word of 3 characters or more as all its
-    trigrams, or the id of a contact or account whose name holds it. None when no word can
-    be asked for (all shorter than 3; or one in too many names): the caller reads every record."""
-    terms = []
-    for word in words:
-        if len(word) < 3:
-            continue  # the filter looks for it in what the longer words found
-        by_contact, by_account = names.verdicts(word)
-        people = [rid for pool, verdicts in ((names.contacts, by_contact), (names.accounts, by_account))
-                  for rid in pool if verdicts[rid]]
-        if len(people) > FULL_TEXT_PEOPLE or any(len(rid) < 3 for rid in people):
-            return None
-        terms.append("(" + " OR ".join(_all_trigrams(text) for text in (word, *people)) + ")")
-    return " AND ".join(terms) or None
-
-
-def _all_trigrams(text: str) -> str:
-    trigrams = dict.fromkeys(text[i:i + 3] for i in range(len(text) - 2))
-    return "(" + " AND ".join('"' + trigram.replace('"', '""') + '"' for trigram in trigrams) + ")"
 
 
 def contains_all(record: dict, words: tuple[str, ...], names: Names) -> bool:
@@ -333,12 +258,11 @@ def select(store, flt: Filter, now: datetime, tz: tzinfo) -> list:
     full-text index for the records that may hold its words, when there is one."""
     names = Names.of(store) if flt.words else None
     if flt.words:
-        expression = full_text_query(flt.words, names)
-        candidates = store.search(expression) if expression is not None else None
-        if candidates is not None:
-            if flt.limit is not None and flt.status != "completed":
-                return first_in_order(candidates, flt, now, tz, names)
-            return filter_records((record for _, record in candidates), flt, now, tz, names)
+        from .fulltext import searched
+
+        found = searched(store, flt, now, tz, names)
+        if found is not None:
+            return found
     return filter_records(store.interactions(narrowing(flt, names)), flt, now, tz, names)
 
 

@@ -201,10 +201,12 @@ class Store:
         loaded = self._interaction_files
         if loaded is None or not wanted:
             return shortest_prefixes(self.interaction_ids(), wanted=wanted)
-        pool = set(self._loose_ids())  # every loose file, valid or not, beside the records' neighbours
-        for around in loaded.neighbours(set(wanted)).values():
-            pool.update(around)
-        return shortest_prefixes(list(pool | set(wanted)), wanted=wanted)
+        # the ids that share a wanted id's first characters, the only ones that can make its
+        # prefix longer: of every loose file, valid or not, and of every stored record
+        heads = {rid[:MIN_PREFIX] for rid in wanted}
+        pool = {rid for rid in self._loose_ids() if rid[:MIN_PREFIX] in heads}
+        pool |= loaded.sharing_heads(wanted, MIN_PREFIX) | set(wanted)
+        return shortest_prefixes(list(pool), wanted=wanted)
 
     def packs(self) -> list[Pack]:
         """The month packs of the interactions (none when their folder is a link)."""
@@ -323,7 +325,8 @@ class Store:
                     lambda data, path: self.parse_data(data, path, kind))
         tree.progress = self.progress
         if kind == "interaction":
-            from .query import facets, search_text, sort_code
+            from .fulltext import search_text, sort_code
+            from .query import facets
 
             tree.part, tree.facets = _interaction_part, facets
             tree.parse_pack = self.parse_pack

@@ -348,3 +348,27 @@ def test_many_months_in_forked_workers_give_what_one_process_gives(tmp_path, mon
     assert packs(one) == packs(two) and loose(one) == loose(two)
     assert f"packed {4 * (records - 1)} interactions" in result.stderr
 
+
+
+def test_canonical_text_is_model_dump_for_any_record(store):
+    """pack writes records with canonical.canonical_text, model.dump's text made quicker for
+    the common ones: the two never differ (real records, and text YAML would quote)."""
+    import random
+
+    from interact.canonical import canonical_text
+
+    records = Store(store, cache=False).interactions()
+    assert records and all(canonical_text(r) == dump(r, "interaction") for r in records)
+    rng = random.Random(4)
+    tricky = ["yes", "No", "null", "~", "true", "1e3", "0x1F", "0o7", "1_000", "12:30", ".5", "- a", "a: b",
+              "a #b", "#a", " a", "a ", "---", "...", "<<", "1:20:30", ".inf", "NaN", "0001", "+1", "2026-11-24",
+              "Zoë", "a\tb", "line\nbreak", "[x]", "{x}", "a,b", "what?", "x:y", "!tag", "&anchor", "*alias", "%"]
+    characters = "ab Z09-_.:,#?[]{}&*!|>'\"%@`~=+/\\()é\t\n"
+    for _ in range(3000):
+        text = rng.choice(tricky) if rng.random() < 0.5 else "".join(rng.choice(characters)
+                                                                       for _ in range(rng.randint(1, 10)))
+        field = rng.choice(["note", "tags", "ratings", "zz_unknown", "duration"])
+        value = {"tags": [text, "vip"], "ratings": {text: 3}, "duration": rng.choice([5, -5, 10**20, True])}.get(
+            field, text)
+        record = {"id": "abcdefghjk", "type": "call", field: value}
+        assert canonical_text(record) == dump(record, "interaction"), record

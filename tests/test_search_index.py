@@ -17,7 +17,8 @@ from interact import index
 from interact.dates import local_tz
 from interact.index import found
 from interact.model import ID_ALPHABET, Record, shortest_prefixes
-from interact.query import Filter, filter_records, first_in_order, sort_code
+from interact.fulltext import first_in_order, sort_code
+from interact.query import Filter, filter_records
 from interact.store import Store
 
 from conftest import NOW, Run
@@ -26,7 +27,7 @@ from test_index import settle
 
 SEARCHES = [
     ("renewal",), ("newal",), ("zoe",), ("ZOË",), ("jane",), ("acme",), ("pricing", "quote"), ("pricing quote",),
-    ("re",), ("a", "renewal"), ("case:4711",), ("4711",), ("left voicemail",), ("kestrel",), ("nothing-like-it",),
+    ("re",), ("a", "renewal"), ("okonkwo",), ("okonkwo", "--limit", "2"), ("case:4711",), ("4711",), ("left voicemail",), ("kestrel",), ("nothing-like-it",),
     ("renewal", "--limit", "3"), ("quote", "--limit", "1", "--status", "outstanding"), ("call", "--limit", "5"),
     ("renewal", "--status", "completed", "--limit", "2"), ("brochure", "--mine"), ("visit", "--to", "bob"),
 ]
@@ -39,6 +40,7 @@ def store(tmp_path) -> Path:
     run.ok("pack")
     rid = run.ok("log", "call", "Jane Doe", "About the case", "--relates", "case:4711").stdout.strip()
     run.ok("comment", rid, "Left voicemail about Zoë's renewal")
+    run.ok("contact", "edit", "raj-patel", "--name", "Rajesh Okonkwo")  # a name its id no longer tells
     return root
 
 

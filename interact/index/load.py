@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .. import index as tuning  # FREEZE_FROM, REBUILD_WAIT_S: read when used
 from .. import messages as msg
 from .folders import _Folder, _set_paths
-from .found import _full_text, _matches, _neighbours, _pack_ids
+from .found import _full_text, _matches, _pack_ids, _sharing_heads
 from .parse import _parsed, _read
 from .scan import _Ahead, _ChangeScan, _ClockFile
 from .storage import (INDEX_NAME, _begin, _connect, _finish, _folder_sizes, _read_folders, _read_parts,
@@ -155,7 +155,7 @@ class Loaded:
         if load is None:
             return []
         try:
-            stored = _stored_stems(load.index.connection(), load.tree.name)
+            stored = _stored_stems(load.index.connection(), load.tree.name, loose_only)
         except (sqlite3.Error, IndexUnavailable):
             return None
         stems = []
@@ -179,9 +179,9 @@ class Loaded:
             return None
         return _matches(load.connection, load.tree.name, load.top, expression)
 
-    def neighbours(self, wanted) -> dict[str, list[str]]:
-        """For each wanted id, the stored ids of valid records next to it in order (found.py)."""
-        return _neighbours(self._load.connection, self._load.tree.name, wanted) if self._load else {}
+    def sharing_heads(self, wanted, length: int) -> set[str]:
+        """The stored ids of valid records that start as a wanted id does, to `length` characters (found.py)."""
+        return _sharing_heads(self._load.connection, self._load.tree.name, wanted, length) if self._load else set()
 
 
 class _BuiltMeanwhile(Exception):

@@ -44,7 +44,7 @@ def fingerprint(config: dict | None) -> str:
 
     package = Path(__file__).parent  # interact/index/, every module of it
     sources = [package.parent / n for n in ("model.py", "store.py", "query.py", "untrusted.py", "dates.py", "files.py",
-                                            "packs.py")]
+                                            "packs.py", "fulltext.py")]
     sources += sorted(package.glob("*.py"))
     code = [(info.st_size, info.st_mtime_ns) for info in map(os.stat, sources)]
     parts = (FORMAT, __version__, yaml.__version__, model.RecordLoader.__mro__[1].__name__, code, config)
@@ -189,9 +189,13 @@ def _entries(load: _Load, rel: str) -> dict[str, int]:
     return folder.entries
 
 
-def _stored_stems(connection, name: str) -> dict[str, str]:
-    """{folder: the stems of its files, NUL between them} of each folder of files."""
-    return dict(connection.execute("SELECT folder, stems FROM folders WHERE tree = ? AND leaf", (name,)))
+def _stored_stems(connection, name: str, loose_only: bool = False) -> dict[str, str]:
+    """{folder: the stems of its files, NUL between them} of each folder of files (and each
+    month pack, but with `loose_only`)."""
+    query = "SELECT folder, stems FROM folders WHERE tree = ? AND leaf"
+    if loose_only:
+        query += " AND folder NOT LIKE '%.pack.yaml'"
+    return dict(connection.execute(query, (name,)))
 
 
 # --- writing ----------------------------------------------------------------------------
