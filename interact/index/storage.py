@@ -44,7 +44,7 @@ def fingerprint(config: dict | None) -> str:
 
     package = Path(__file__).parent  # interact/index/, every module of it
     sources = [package.parent / n for n in ("model.py", "store.py", "query.py", "untrusted.py", "dates.py", "files.py",
-                                            "packs.py", "fulltext.py")]
+                                            "packs.py", "fulltext.py", "reads.py")]
     sources += sorted(package.glob("*.py"))
     code = [(info.st_size, info.st_mtime_ns) for info in map(os.stat, sources)]
     parts = (FORMAT, __version__, yaml.__version__, model.RecordLoader.__mro__[1].__name__, code, config)
