@@ -124,8 +124,8 @@ def scan_ids(data: bytes) -> list[str] | None:
 
 def pack_files(top) -> list[tuple[str, str]]:
     """(name relative to `top`, path) of every pack under `top` (interactions/), by name:
-    `YYYY/MM.pack.yaml` in a year folder. Links are left out: no reader follows one (the
-    walk of the record folders warns of them)."""
+    `YYYY/MM.pack.yaml`, a plain file in a year folder. Links are left out: no reader follows
+    one (the walk of the record folders warns of them)."""
     from .index import subfolders
 
     found = []
@@ -136,7 +136,7 @@ def pack_files(top) -> list[tuple[str, str]]:
         if not is_year_name(year.name):
             continue
         with os.scandir(year.path) as entries:
-            names = sorted(e.name for e in entries if is_pack_name(e.name) and not e.is_symlink())
+            names = sorted(e.name for e in entries if is_pack_name(e.name) and e.is_file(follow_symlinks=False))
         found += [(f"{year.name}/{name}", os.path.join(year.path, name)) for name in names]
     return found
 

@@ -56,7 +56,8 @@ def _listing(path: str, leaf: bool, packs: bool = False) -> dict[str, int]:
         listing = {e.name: e.inode() for e in subfolders(path)}
         if packs:
             with os.scandir(path) as entries:
-                listing.update((e.name, e.inode()) for e in entries if is_pack_name(e.name) and not e.is_symlink())
+                listing.update((e.name, e.inode()) for e in entries
+                               if is_pack_name(e.name) and e.is_file(follow_symlinks=False))
         return listing
     with os.scandir(path) as entries:
         return {e.name: e.inode() for e in entries if is_record_name(e.name)}
