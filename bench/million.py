@@ -30,35 +30,12 @@ sys.path.insert(0, str(HERE))
 
 import synth  # noqa: E402
 from run import (  # noqa: E402
-    CACHE, INTERACT, PYTHON, RESULTS, drop_index, environment, measure, measure_log, ms, ratio, with_section,
+    CACHE, INTERACT, PROBE_PARSE_ONCE, PYTHON, RESULTS, drop_index, environment, measure, measure_log, ms, ratio,
+    with_section,
 )
 
 SECTION = "## Ten years: `bench/million.py`"
 STORES_VERSION = 1  # bump when synth.build_years changes what it writes
-
-# One process parsing every record once with libyaml: each loose file, each document of each
-# pack (split at its '---' lines, as interact splits it): the floor of a first read.
-PROBE_PARSE_ONCE = """
-import os, re, sys, yaml
-top = os.path.join(sys.argv[1], "interactions")
-separator = re.compile(rb"^---[ \\t]*\\r?(?:\\n|\\Z)", re.MULTILINE)
-count = 0
-for year in sorted(os.listdir(top)):
-    for name in sorted(os.listdir(os.path.join(top, year))):
-        path = os.path.join(top, year, name)
-        if name.endswith(".pack.yaml"):
-            with open(path, "rb") as handle:
-                for document in separator.split(handle.read()):
-                    if document.strip():
-                        yaml.load(document, Loader=yaml.CSafeLoader)
-                        count += 1
-            continue
-        for file in sorted(os.listdir(path)):
-            with open(os.path.join(path, file), "rb") as handle:
-                yaml.load(handle.read(), Loader=yaml.CSafeLoader)
-            count += 1
-print(count)
-"""
 
 WARM = [
     ("list (mine, outstanding)", ["list"]),

@@ -20,7 +20,7 @@ from pathlib import Path, PurePosixPath
 from .config_text import REMOVE, set_keys
 from .merge import MISSING, merge_record, present
 from .model import dump, is_id, load
-from .packs import documents, is_pack_name, is_year_name
+from .packs import documents, is_pack_name, is_year_name, pack_text
 from .store import CONFIG_NAME
 
 MARKER_SIZE = 7
@@ -100,8 +100,7 @@ def merge_packs(base: bytes, ours: bytes, theirs: bytes) -> FileMerge:
         else:
             texts[rid] = with_markers(dump(merged.ours, "interaction"), dump(merged.theirs, "interaction"))
             conflicts += [f"{rid}: {field}" for field in merged.conflicts]
-    text = "".join(f"---\n{texts[rid]}" for rid in sorted(texts)).encode()
-    return FileMerge(text, not conflicts, conflicts)
+    return FileMerge(pack_text(texts), not conflicts, conflicts)
 
 
 def _pack_records(data: bytes) -> dict[str, dict]:

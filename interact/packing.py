@@ -31,7 +31,7 @@ from .files import NotPlainFile, is_link, read_plain_at
 from .index import is_record_name, subfolders
 from .layout import LOCAL_DIR
 from .canonical import canonical_text
-from .packs import Pack, is_year_name, pack_of
+from .packs import Pack, is_year_name, pack_of, pack_text
 from .periods import PACK_AFTER_DEFAULT, months_before, months_in
 
 WORKERS_FROM = 4000  # loose files to look at: from this many, forked workers share the months
@@ -135,7 +135,7 @@ def pack_month(store, month: Path) -> dict:
                 return result
             texts = {rid: canonical_text(record) for rid, record in held.items()}
             texts.update((record["id"], text) for _, record, text in chosen)
-            store.write(pack.path, pack_text_of(texts))
+            store.write(pack.path, pack_text(texts))
             away = _put_away(store, month, folder, [name for name, _, _ in chosen])
     finally:
         os.close(folder)
@@ -179,11 +179,6 @@ def clear_away(store) -> None:
         for entry in os.scandir(cache):
             if entry.name.startswith(AWAY_PREFIX) and entry.is_dir(follow_symlinks=False):
                 _remove(Path(entry.path))
-
-
-def pack_text_of(texts: dict[str, str]) -> bytes:
-    """pack_text of records already in their canonical text: {id: text}."""
-    return "".join(f"---\n{texts[rid]}" for rid in sorted(texts)).encode()
 
 
 def _chosen(store, month: Path, folder: int) -> list[tuple]:

@@ -53,13 +53,10 @@ def month_of(pack: Path) -> Path:
     return pack.parent / pack.name[: -len(PACK_SUFFIX)]
 
 
-def pack_text(records) -> bytes:
-    """A pack's canonical bytes: each record's canonical text after `---`, sorted by id."""
-    return "".join(f"---\n{canonical_text(record)}" for record in sorted(records, key=_by_id)).encode()
-
-
-def _by_id(record) -> str:
-    return record["id"]
+def pack_text(texts: dict[str, str]) -> bytes:
+    """A pack's canonical bytes, of its records' canonical texts ({id: text}): each after a
+    `---` line, sorted by id."""
+    return "".join(f"---\n{texts[rid]}" for rid in sorted(texts)).encode()
 
 
 def documents(data: bytes) -> list[tuple[int, bytes]]:

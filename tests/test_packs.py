@@ -372,3 +372,57 @@ def test_canonical_text_is_model_dump_for_any_record(store):
             field, text)
         record = {"id": "abcdefghjk", "type": "call", field: value}
         assert canonical_text(record) == dump(record, "interaction"), record
+
+
+def test_check_names_a_packed_record_that_is_outstanding_or_of_another_month(store):
+    run = Run(store)
+    run.ok("pack")
+    path = store / "interactions/2026/05.pack.yaml"
+    documents_ = [load(d) for _, d in documents(path.read_bytes())]
+    documents_[0].pop("completed_at")
+    documents_[0].pop("completed_by", None)
+    documents_[1]["when"] = documents_[1]["when"].replace("2026-05-", "2026-06-")
+    path.write_text("".join(f"---\n{dump(r, 'interaction')}" for r in documents_))
+    lines = [line for line in run("check").stdout.splitlines() if "05.pack.yaml" in line]
+    assert f"record {documents_[0]['id']}: is not completed" in lines[0]
+    assert f"record {documents_[1]['id']}: belongs in interactions/2026/06.pack.yaml (by its when)" in lines[1]
+
+
+def test_a_month_that_does_not_read_is_refused_with_examples(store):
+    result = Run(store)("pack", "--before", "soon")
+    assert result.exit_code == 1 and "could not read the month 'soon'" in result.stderr and result.stdout == ""
+
+
+def test_a_big_import_says_how_far_it_has_got(store, tmp_path, monkeypatch):
+    from interact import interaction_files
+
+    exported = tmp_path / "all.json"
+    exported.write_bytes(Run(store).ok("export").stdout_bytes)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(store, fresh, ignore=shutil.ignore_patterns("interactions", ".cache"))
+    monkeypatch.setattr(interaction_files, "ADD_PROGRESS_FROM", 10)
+    shown = []
+
+    class Recorded:
+        def __init__(self, label, total):
+            self.label, self.total, self.done = label, total, 0
+            shown.append(self)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            pass
+
+        def update(self, count):
+            self.done += count
+
+    from interact import interop
+
+    reader = Store(fresh)
+    reader.progress = Recorded
+    plan = interop.plan_import(reader, interop.read_rows(exported.read_bytes(), "json", "all.json").rows,
+                               from_csv=False)
+    written = interop.apply(reader, plan)
+    [bar] = [bar for bar in shown if bar.label == "Writing interactions"]
+    assert bar.total == bar.done == len(written) > 10
