@@ -38,7 +38,7 @@ class InteractionFiles:
         matches = [] if self._folder_linked("interaction") else [
             os.path.join(folder, name) for folder, names in record_names(top, KIND_DEPTHS["interaction"])
             for name in names if prefix in name and _file_id(name).startswith(prefix)]
-        packed = [(pack, rid) for pack in self.packs() for rid in pack.ids(prefix)]
+        packed = self.packed_ids(prefix)
         ids = sorted({_file_id(os.path.basename(path)) for path in matches} | {rid for _, rid in packed})
         if not ids:
             raise msg.no_interaction(prefix)

@@ -293,9 +293,13 @@ def narrowing(flt: Filter, names: Names | None = None):
 
 
 def follow_ups(store, rid: str) -> list[str]:
-    """The ids of the interactions that follow `rid` up, sorted."""
+    """The ids of the interactions that follow `rid` up, sorted: asked of the index, else found
+    among the facets of every record."""
     from .index import Narrowing
 
+    known = store.following(rid)
+    if known is not None:
+        return known
     records = store.interactions(Narrowing(choose=lambda kept: [i for i, k in enumerate(kept) if k[3] == rid]))
     return sorted(r["id"] for r in records if r.get("follow_up_of") == rid)
 

@@ -16,7 +16,7 @@ from . import messages as msg
 from .files import is_link, linked_folders
 from .layout import KIND_DEPTHS, KIND_DIRS, LOCAL_DIR
 from .model import ID_LENGTH, MIN_PREFIX, Record
-from .packs import Pack, is_packed, pack_files
+from .packs import Pack, is_packed, pack_files, signature
 
 
 def _file_id(name: str) -> str:
@@ -182,6 +182,23 @@ class Reads:
         return [_file_id(name) for _, names in record_names(self.dir("interaction"), KIND_DEPTHS["interaction"])
                 for name in names]
 
+    def packed_ids(self, prefix: str) -> list[tuple[Pack, str]]:
+        """(pack, id) of every valid packed record whose id starts with `prefix`: from the index
+        (one query) for each pack it read as the pack is now, else from the pack itself."""
+        known = None
+        if self.cache and self._index_usable() and not self._folder_linked("interaction"):
+            known = self.index().packed_with_prefix(self._tree("interaction"), prefix)
+        signatures, ids = known or ({}, {})
+        found = []
+        top = self.dir("interaction")
+        for pack in self.packs():
+            rel = pack.path.relative_to(top).as_posix()
+            if rel in signatures and signatures[rel] == repr(signature(pack.path)):
+                found += [(pack, rid) for rid in ids.get(rel, [])]
+            else:
+                found += [(pack, rid) for rid in pack.ids(prefix)]
+        return found
+
     def packs(self) -> list[Pack]:
         """The month packs of the interactions (none when their folder is a link)."""
         if self._folder_linked("interaction"):
@@ -198,10 +215,9 @@ class Reads:
 
     # search and listings, through the index -------------------------------------------
 
-    def search(self, expression: str):
-        """(sort code, record) of each interaction whose text matches the full-text query
-        `expression` (query.full_text_query), in listing order, one an id as `interactions`
-        gives them; None when there is no full-text index to ask (the caller reads them all)."""
+    def _index_brought_up_to_date(self):
+        """The index of the interactions, up to date with the files, no record read from it
+        (an index.Loaded, for a query of its own); None when it cannot be used."""
         from .index import IndexUnavailable, Narrowing
 
         if not (self.cache and self._index_usable()) or self._folder_linked("interaction"):
@@ -213,8 +229,23 @@ class Reads:
         for path, problem in loaded.problems:
             self.warn(path, problem)
         self._interaction_files = loaded
-        matches = loaded.matches(expression)
+        return loaded
+
+    def search(self, expression: str):
+        """(sort code, record) of each interaction whose text matches the full-text query
+        `expression` (query.full_text_query), in listing order, one an id as `interactions`
+        gives them; None when there is no full-text index to ask (the caller reads them all)."""
+        loaded = self._index_brought_up_to_date()
+        matches = loaded.matches(expression) if loaded is not None else None
         return None if matches is None else self._one_each_found(matches)
+
+    def following(self, rid: str) -> list[str] | None:
+        """The ids of the interactions that follow `rid` up, from the index (their copy that
+        wins: loose, else packed); None when there is no index to ask."""
+        loaded = self._index_brought_up_to_date()
+        if loaded is None:
+            return None
+        return sorted({record["id"] for _, record in self._one_each_found((0, r) for r in loaded.following(rid))})
 
     def _one_each_found(self, matches):
         """`_one_each` of the records a search finds, as they come: a packed one whose id has a

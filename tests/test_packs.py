@@ -426,3 +426,17 @@ def test_a_big_import_says_how_far_it_has_got(store, tmp_path, monkeypatch):
     written = interop.apply(reader, plan)
     [bar] = [bar for bar in shown if bar.label == "Writing interactions"]
     assert bar.total == bar.done == len(written) > 10
+
+
+def test_show_lists_follow_ups_packed_or_loose(store):
+    run = Run(store)
+    later = {"INTERACT_NOW": "2027-06-01T10:00:00"}
+    run.ok("complete", "cdm0", "--outcome", "Reached her")  # the demo's follow-up of jpbqnw99gr
+    run.ok("pack", env=later)
+    assert "interactions/2026/11.pack.yaml" in packs(store)
+    follow = run.ok("complete", "w6f5", "--outcome", "Done", "--follow-up", "2027-07-01T10:00", env=later)
+    for options in ((), ("--no-cache",)):
+        shown = json.loads(run.ok(*options, "show", "jpbq", "--format", "json").stdout)
+        assert shown["follow_ups"] == ["cdm0acevsh"]
+        shown = json.loads(run.ok(*options, "show", "w6f5", "--format", "json").stdout)
+        assert shown["follow_ups"] == [follow.stdout.strip()]

@@ -165,14 +165,15 @@ class _Folder:
         return (self.files, _dumps(self.entries), _dumps(problems), "\0".join(stems), signature), parts
 
     def found_rows(self, tree: Tree) -> list[tuple]:
-        """(name, id, sort code, record and its facets pickled, text) of each valid record
-        touched in this run (all of them when `touched` is None), for the `found` rows and the
+        """(name, id, the id it follows up, sort code, record and its facets pickled, text) of
+        each valid record touched in this run (all of them when `touched` is None), for the `found` rows and the
         full-text index. `rows` made the facets."""
         rows = []
         for name, (record, _) in sorted(self.items.items()):
             if record is not None and (self.touched is None or name in self.touched):
-                rows.append((name, record["id"], tree.sort_code(record), _dumps((record, record.facets)),
-                             tree.search_text(record)))
+                follows = record.get("follow_up_of")
+                rows.append((name, record["id"], follows if isinstance(follows, str) else None, tree.sort_code(record),
+                             _dumps((record, record.facets)), tree.search_text(record)))
         return rows
 
     def narrow(self, tree: Tree, narrowing: Narrowing) -> None:

@@ -39,9 +39,10 @@ CODE_SHIFT = 23  # the bits of a rowid under its sort code: that many records ma
 
 def _create_found(connection) -> None:
     connection.execute("CREATE TABLE found (rowid INTEGER PRIMARY KEY, tree TEXT, folder TEXT, name TEXT, "
-                       "id TEXT, record BLOB)")
+                       "id TEXT, follows TEXT, record BLOB)")
     connection.execute("CREATE UNIQUE INDEX found_by_file ON found (tree, folder, name)")
     connection.execute("CREATE INDEX found_by_id ON found (tree, id)")
+    connection.execute("CREATE INDEX found_by_follows ON found (tree, follows) WHERE follows IS NOT NULL")
     if tuning.FULL_TEXT:
         try:
             connection.execute("CREATE VIRTUAL TABLE found_text USING fts5(text, content='', "
@@ -62,13 +63,13 @@ def _write_found(load: _Load, rel: str, folder: _Folder) -> None:
     elif folder.touched:
         marks = ", ".join("?" * len(folder.touched))
         _drop_rows(load, rel, f" AND name IN ({marks})", sorted(folder.touched))
-    rows = sorted((_rowid(load, code), load.tree.name, rel, name, rid, blob, text)
-                  for name, rid, code, blob, text in folder.found_rows(load.tree))
+    rows = sorted((_rowid(load, code), load.tree.name, rel, name, rid, follows, blob, text)
+                  for name, rid, follows, code, blob, text in folder.found_rows(load.tree))
     # in rowid order: FTS5 writes out what it holds each time a rowid comes lower than the last (7x slower)
-    load.connection.executemany("INSERT INTO found VALUES (?, ?, ?, ?, ?, ?)", [row[:6] for row in rows])
+    load.connection.executemany("INSERT INTO found VALUES (?, ?, ?, ?, ?, ?, ?)", [row[:7] for row in rows])
     if load.full_text:
         load.connection.executemany("INSERT INTO found_text (rowid, text) VALUES (?, ?)",
-                                    [(row[0], row[6]) for row in rows])
+                                    [(row[0], row[7]) for row in rows])
 
 
 def _drop_found(load: _Load, rel: str) -> None:
@@ -127,6 +128,12 @@ def _matches(connection, tree: str, top: str, expression: str) -> Iterator[tuple
     rows = connection.execute(
         "SELECT found.rowid, folder, name, record FROM found_text JOIN found ON found.rowid = found_text.rowid "
         "WHERE found_text MATCH ? AND tree = ? ORDER BY found_text.rowid", (expression, tree))
+    for rowid, record in _with_paths(rows, top):
+        yield rowid >> CODE_SHIFT, record
+
+
+def _with_paths(rows, top: str):
+    """(rowid, record with its path) of found rows (rowid, folder, name, record pickled)."""
     paths: dict[str, tuple[str, bool]] = {}  # folder -> (its path with a separator, or the pack's; a pack?)
     for rowid, folder, name, blob in rows:
         record = _with_facets(blob)
@@ -135,7 +142,27 @@ def _matches(connection, tree: str, top: str, expression: str) -> Iterator[tuple
             paths[folder] = (path, True) if _is_pack(folder) else (os.path.join(path, ""), False)
         path, pack = paths[folder]
         record._path = path if pack else path + name
-        yield rowid >> CODE_SHIFT, record
+        yield rowid, record
+
+
+def _following(connection, tree: str, top: str, rid: str) -> list[Record]:
+    """The stored records that follow `rid` up (their `follow_up_of`), with their paths."""
+    rows = connection.execute("SELECT rowid, folder, name, record FROM found WHERE tree = ? AND follows = ?",
+                              (tree, rid))
+    return [record for _, record in _with_paths(rows, top)]
+
+
+def _packed_with_prefix(connection, tree: str, prefix: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """({pack: its signature when it was read}, {pack: the ids it holds that start with
+    `prefix`}) of the stored month packs."""
+    signatures = dict(connection.execute("SELECT folder, signature FROM folders WHERE tree = ? AND leaf "
+                                         "AND folder LIKE '%.pack.yaml'", (tree,)))
+    ids: dict[str, list[str]] = {}
+    for folder, rid in connection.execute("SELECT folder, id FROM found WHERE tree = ? AND id >= ? AND id < ?",
+                                          (tree, prefix, prefix + "~")):
+        if folder in signatures:
+            ids.setdefault(folder, []).append(rid)
+    return signatures, ids
 
 
 def _pack_ids(connection, tree: str, rel: str, signature: tuple, prefix: str) -> list[str] | None:

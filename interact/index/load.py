@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from .. import index as tuning  # FREEZE_FROM, REBUILD_WAIT_S: read when used
 from .. import messages as msg
 from .folders import _Folder, _set_paths
-from .found import _full_text, _matches, _pack_ids, _sharing_heads
+from .found import _following, _full_text, _matches, _pack_ids, _packed_with_prefix, _sharing_heads
 from .parse import _parsed, _read
 from .scan import _Ahead, _ChangeScan, _ClockFile
 from .storage import (INDEX_NAME, _begin, _connect, _finish, _folder_sizes, _read_folders, _read_parts,
@@ -83,6 +83,20 @@ class Index:
         scan = _ChangeScan(os.fspath(tree.top), [rel for rel, leaf, _ in folders if not leaf], leaves, row[2],
                            clock.path)
         self._ahead[tree.name] = _Ahead(tuple(row), clock, scan)
+
+    def packed_with_prefix(self, tree: Tree, prefix: str) -> tuple[dict, dict] | None:
+        """found._packed_with_prefix, when what is stored was made with the tree's fingerprint;
+        else None."""
+        import sqlite3
+
+        try:
+            connection = self.connection()
+            row = _tree_row(connection, tree.name)
+            if row is None or row[0] != tree.fingerprint:
+                return None
+            return _packed_with_prefix(connection, tree.name, prefix)
+        except (sqlite3.Error, IndexUnavailable):
+            return None
 
     def pack_ids(self, tree: Tree, rel: str, signature, prefix: str = "") -> list[str] | None:
         """The ids (starting with `prefix`) of the valid records of the month pack `rel`, as
@@ -178,6 +192,10 @@ class Loaded:
         if load is None or not _full_text(load.connection):
             return None
         return _matches(load.connection, load.tree.name, load.top, expression)
+
+    def following(self, rid: str) -> list[Record]:
+        """The stored records that follow `rid` up (found.py)."""
+        return _following(self._load.connection, self._load.tree.name, self._load.top, rid) if self._load else []
 
     def sharing_heads(self, wanted, length: int) -> set[str]:
         """The stored ids of valid records that start as a wanted id does, to `length` characters (found.py)."""

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .load import _Load
 
 INDEX_NAME = "index.sqlite"
-FORMAT = 8  # bump when what is stored changes
+FORMAT = 9  # bump when what is stored changes
 
 
 def fingerprint(config: dict | None) -> str:
