@@ -13,7 +13,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from interact.model import Record, new_id
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 
 INTERACT = Path(sys.executable).parent / "interact"
 COMMANDS = [

@@ -24,7 +24,8 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from interact.model import ID_ALPHABET, ID_LENGTH, dump
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 
 ACCOUNTS = 10_000
 INTERACTIONS = 100_000

@@ -3,6 +3,11 @@
 A store of N interactions (plus 5k contacts and 2k accounts) for a team of 20 over the
 30 months before BENCH_NOW, in every status: mostly completed logs, some planned work
 still open, some missed. Deterministic: the same size always gives the same files.
+
+`build_years` makes the store of SPEC §11: seven years of a team's log (84 months), 20,000
+contacts and 5,000 accounts, outstanding work 1% of it (a team keeps a few thousand things
+to do, not a quarter of its history), and the word RARE in 1% of the notes; the interactions
+are written by forked processes, each a share of them from a seed of its own.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from interact.model import ID_ALPHABET, ID_LENGTH, dump, slugify
-from interact.store import CONFIG_NAME, init_store
+from interact.layout import CONFIG_NAME, init_store
 
 BENCH_NOW = "2026-11-25T10:00:00"
 NOW = datetime(2026, 11, 25, 10, 0, tzinfo=timezone.utc)
@@ -92,7 +97,8 @@ def _contacts(rng: random.Random, count: int, accounts: list[dict]) -> list[dict
     return records
 
 
-def _interaction(rng: random.Random, contacts: list[dict], taken: set) -> dict:
+def _interaction(rng: random.Random, contacts: list[dict], taken: set, months: int = 30,
+                 outstanding: float = 0.25, rare: str | None = None) -> dict:
     while True:
         rid = "".join(rng.choice(ID_ALPHABET) for _ in range(ID_LENGTH))
         if rid not in taken:
@@ -106,9 +112,12 @@ def _interaction(rng: random.Random, contacts: list[dict], taken: set) -> dict:
     if rng.random() < 0.1:
         record["tags"] = [rng.choice(TAGS)]
     roll = rng.random()
-    if roll < 0.75:  # a completed log somewhere in the last 30 months
-        when = NOW - timedelta(minutes=rng.randrange(30, 30 * 30 * 24 * 60))
-        record.update(when=_iso(when), duration=rng.choice([None, 15, 30, 60]), note=_sentence(rng, 5, 30),
+    if roll < 1 - outstanding:  # a completed log somewhere in the last `months` months
+        when = NOW - timedelta(minutes=rng.randrange(30, months * 30 * 24 * 60))
+        note = _sentence(rng, 5, 30)
+        if rare and rng.random() < 0.01:
+            note += f" {rare}"
+        record.update(when=_iso(when), duration=rng.choice([None, 15, 30, 60]), note=note,
                       outcome=rng.choice(OUTCOMES), created_at=_iso(when + timedelta(minutes=5)),
                       completed_at=_iso(when), completed_by=user)
         if rng.random() < 0.2:
@@ -117,7 +126,7 @@ def _interaction(rng: random.Random, contacts: list[dict], taken: set) -> dict:
         created = NOW - timedelta(minutes=rng.randrange(60, 60 * 24 * 60))
         planned = created + timedelta(minutes=rng.randrange(60, 90 * 24 * 60))
         record.update(created_at=_iso(created), instructions=_sentence(rng, 4, 15))
-        if roll < 0.9:
+        if roll < 1 - outstanding * 0.4:
             record.update(when=_iso(planned.replace(minute=0, second=0)), duration=30)
         else:
             record["due"] = planned.date().isoformat()
@@ -136,6 +145,13 @@ def build(root: Path, interactions: int, contacts: int = 5000, accounts: int = 2
     empty one, has the contact `bench-person` to log with. Returns what the benchmark looks up:
     a contact's name that has interactions, and an interaction's id."""
     rng = random.Random(seed)
+    contact_records = _people(root, rng, contacts, accounts)
+    first = _write_interactions(root, rng, interactions, contact_records[1:])
+    return _meta(first, contact_records)
+
+
+def _people(root: Path, rng: random.Random, contacts: int, accounts: int) -> list[dict]:
+    """A new store at `root` with its configuration, accounts and contacts (bench-person first)."""
     init_store(root)
     (root / CONFIG_NAME).write_text(CONFIG.format(users=", ".join(USERS)))
     account_records = [BENCH_ACCOUNT] + _accounts(rng, accounts)
@@ -144,17 +160,64 @@ def build(root: Path, interactions: int, contacts: int = 5000, accounts: int = 2
         _write(root / "accounts" / f"{record['id']}.yaml", record, "account")
     for record in contact_records:
         _write(root / "contacts" / f"{record['id']}.yaml", record, "contact")
+    return contact_records
+
+
+def _write_interactions(root: Path, rng: random.Random, count: int, contacts: list[dict], **shape) -> dict | None:
+    """Write `count` interactions; the first one made."""
     made_dirs, taken, first = set(), set(), None
-    for _ in range(interactions):
-        record = _interaction(rng, contact_records[1:], taken)
-        first = first or record
+    written = 0
+    while written < count:
+        record = _interaction(rng, contacts, taken, **shape)
         stamp = record.get("when") or record.get("due") or record["created_at"]
         folder = root / "interactions" / stamp[:4] / stamp[5:7]
         if folder not in made_dirs:
             folder.mkdir(parents=True, exist_ok=True)
             made_dirs.add(folder)
-        _write(folder / f"{record['id']}.yaml", record, "interaction")
+        try:
+            with open(folder / f"{record['id']}.yaml", "x", encoding="utf-8") as handle:
+                handle.write(dump(record, "interaction"))
+        except FileExistsError:  # another share drew the same id: draw another
+            continue
+        first = first or record
+        written += 1
+    return first
+
+
+def _meta(first: dict | None, contact_records: list[dict]) -> dict:
     if not first:
         return {"contact_name": BENCH_CONTACT["name"], "interaction_id": ""}
     name = next(c["name"] for c in contact_records if c["id"] == first["contacts"][0])
     return {"contact_name": name, "interaction_id": first["id"]}
+
+
+RARE = "saffron"  # in 1% of the notes of build_years' store; "renewal" is in about 40%
+
+
+def build_years(root: Path, interactions: int = 1_000_000, contacts: int = 20_000, accounts: int = 5_000,
+                months: int = 84, outstanding: float = 0.01, seed: int = 11, workers: int = 4) -> dict:
+    """The store of a team's seven years (see the module's docstring), written by `workers`
+    forked processes, share k from seed (seed, k): deterministic for given arguments. Ids are
+    random, so two shares may draw one id (about once in 2,000 builds of a million): a file
+    of that name already there is kept, and the share draws another."""
+    import os
+
+    rng = random.Random(seed)
+    contact_records = _people(root, rng, contacts, accounts)
+    shape = {"months": months, "outstanding": outstanding, "rare": RARE}
+    shares = [interactions // workers + (1 if k < interactions % workers else 0) for k in range(workers)]
+    pids = []
+    for k, count in enumerate(shares):
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                _write_interactions(root, random.Random(f"{seed}/{k}"), count, contact_records[1:], **shape)
+                code = 0
+            finally:
+                os._exit(code)
+        pids.append(pid)
+    if any(os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1]) for pid in pids):
+        raise SystemExit("a share of the synthetic store failed")
+    first = _interaction(random.Random(f"{seed}/0"), contact_records[1:], set(), **shape)
+    return _meta(first, contact_records)

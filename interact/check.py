@@ -17,7 +17,9 @@ from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
 from .files import NotPlainFile, is_link, read_plain
 from .model import Record, id_fits_file, is_id, load
-from .store import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, LOCAL_DIR, Store
+from .packs import at_its_line, documents, id_in, is_pack_name, is_packed, is_year_name, month_of
+from .layout import CONFIG_NAME, KIND_DEPTHS, KIND_DIRS, LOCAL_DIR
+from .store import Store
 from .text import printable
 from .untrusted import config_problems
 
@@ -60,6 +62,15 @@ def _entries(folder: Path) -> list[os.DirEntry]:
         return []
 
 
+def _problem(text: bytes) -> str:
+    """Why a text is no record (load's reason)."""
+    try:
+        load(text)
+    except ValueError as error:
+        return str(error)
+    return "does not parse"
+
+
 def _names(record: dict, key: str) -> list[str]:
     value = record.get(key)
     if isinstance(value, str):
@@ -75,9 +86,14 @@ class _Checker:
         self.clock = clock
         self.problems: list[Problem] = []
         self.files: dict[str, list[Path]] = {kind: [] for kind in KIND_DIRS}
+        self.packs: list[Path] = []  # interactions/YYYY/MM.pack.yaml
 
     def report(self, path: Path, text: str) -> None:
         self.problems.append(Problem(path.relative_to(self.root).as_posix(), text))
+
+    def report_record(self, record: Record, text: str) -> None:
+        """A problem of a record: of its file, or, in a pack, of the pack, naming the record."""
+        self.report(record.path, msg.pack_record_problem(record["id"], None, text) if is_packed(record) else text)
 
     def run(self) -> list[Problem]:
         config = self.read(self.root / CONFIG_NAME)
@@ -179,6 +195,9 @@ class _Checker:
                         self.report(Path(entry.path), msg.symbolic_link())
                     elif entry.is_dir(follow_symlinks=False):
                         visit(Path(entry.path), level + 1)
+                    elif kind == "interaction" and level == depth - 1 and is_pack_name(entry.name) \
+                            and is_year_name(path.name) and entry.is_file(follow_symlinks=False):
+                        self.packs.append(Path(entry.path))
                     else:
                         self.report(Path(entry.path), msg.stray_file(layout))
                 elif self.record_file(entry, layout):
@@ -202,7 +221,35 @@ class _Checker:
                     self.report(path, msg.id_not_file_name(rid, path.name))
                 if not problems:
                     by_id[rid].append(record)
+        if kind == "interaction":
+            for pack in self.packs:
+                self.read_pack(store, pack, by_id)
         return by_id
+
+    def read_pack(self, store: Store, pack: Path, by_id: dict[str, list[Record]]) -> None:
+        """Each record of a pack checked as a file would be; the problems name the pack and the
+        record (by its id, else by its line)."""
+        try:
+            data = read_plain(pack)
+        except (OSError, NotPlainFile) as error:
+            self.report(pack, str(error) if isinstance(error, NotPlainFile) else f"cannot be read: {error.strerror}")
+            return
+        lines: dict[str, int] = {}
+        for line, document in documents(data):
+            try:
+                record = load(document, pack)
+            except ValueError:
+                self.report(pack, msg.pack_record_problem(id_in(document), line, _problem(at_its_line(line, document))))
+                continue
+            rid = record.get("id") if isinstance(record.get("id"), str) else None
+            problems = store.problems(record, "interaction")
+            if rid in lines:
+                problems.append(msg.twice_in_pack(lines[rid]))
+            for problem in problems:
+                self.report(pack, msg.pack_record_problem(rid, line, problem))
+            if rid and not problems:
+                lines[rid] = line
+                by_id[rid].append(record)
 
     # references ----------------------------------------------------------------------
 
@@ -212,22 +259,37 @@ class _Checker:
                 for key, target in REFERENCES[kind]:
                     for rid in _names(record, key):
                         if rid not in known[target]:
-                            self.report(record.path, msg.unknown_reference(key, rid, KIND_DIRS[target]))
+                            self.report_record(record, msg.unknown_reference(key, rid, KIND_DIRS[target]))
 
     def check_interactions(self, store: Store, interactions) -> None:
         for rid, records in interactions.items():
+            # a record both loose and packed is no problem: the loose file wins (a change since packing)
+            loose = [r for r in records if not is_packed(r)]
+            twins = loose if loose else records
             for record in records:
-                if len(records) > 1:
-                    others = [r.path.relative_to(self.root).as_posix() for r in records if r is not record]
-                    self.report(record.path, msg.duplicate_id(rid, others))
-                self.check_place(store, record)
+                if len(twins) > 1 and any(twin is record for twin in twins):
+                    others = [r.path.relative_to(self.root).as_posix() for r in twins if r is not record]
+                    self.report_record(record, msg.duplicate_id(rid, others))
+                if is_packed(record):
+                    self.check_packed(store, record)
+                else:
+                    self.check_place(store, record)
                 self.check_category(store, record)
+
+    def check_packed(self, store: Store, record: Record) -> None:
+        """A pack holds completed interactions of its own month."""
+        if not record.get("completed_at"):
+            self.report_record(record, msg.packed_outstanding(record["id"]))
+        month = store.interaction_path(record).parent
+        if month != month_of(record.path):
+            key = next((k for k in ("when", "due", "created_at") if record.get(k)), "dates")
+            self.report_record(record, msg.misplaced(month.relative_to(self.root).as_posix() + ".pack.yaml", key))
 
     def check_category(self, store: Store, record: Record) -> None:
         """With `require_category: true`, every interaction carries one (those from before the
         rule, or from a clone without it, are named here; `edit --category` fixes them)."""
         if store.config.require_category and not record.get("category"):
-            self.report(record.path, msg.missing_category(store.config.categories))
+            self.report_record(record, msg.missing_category(store.config.categories))
 
     def check_place(self, store: Store, record: Record) -> None:
         """An interaction lives in the YYYY/MM folder of its when, else due, else created_at."""

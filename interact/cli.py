@@ -46,6 +46,7 @@ COMMANDS = {
     "merge-file": "sharing:merge_file",
     "git-setup": "sharing:git_setup",
     "sync": "sharing:sync",
+    "pack": "store:pack",
 }
 # the commands that read the interactions (and people): the index starts looking for changes
 # to the files before their modules are imported (Store.read_ahead)
@@ -186,7 +187,7 @@ class Env:
 
     @functools.cached_property
     def root(self):
-        from .store import find_store
+        from .layout import find_store
 
         return find_store(self.dir_option, self.environ.get("INTERACT_DIR"), self.cwd)
 
@@ -194,7 +195,10 @@ class Env:
     def store(self):
         from .store import Store
 
-        return Store(self.root, cache=not self.no_cache)
+        store = Store(self.root, cache=not self.no_cache)
+        if sys.stderr.isatty():  # long work shows how far it has got; cron and pipes see nothing
+            store.progress = _progress_bar
+        return store
 
     @functools.cached_property
     def tz(self):
@@ -243,6 +247,11 @@ class Env:
     def close(self):
         if "store" in self.__dict__:
             self.store.close()
+
+
+def _progress_bar(label: str, total: int):
+    """click's progress bar, on stderr (Store.progress, on a terminal)."""
+    return click.progressbar(length=total, label=label, file=sys.stderr)
 
 
 def _git_user(folder: Path) -> str | None:

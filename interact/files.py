@@ -26,8 +26,14 @@ class NotPlainFile(Exception):
 def read_plain(path) -> bytes:
     """The bytes of a plain file; NotPlainFile for a symbolic link (never followed), a FIFO,
     a device...; OSError when it cannot be read."""
+    return read_plain_at(path)[0]
+
+
+def read_plain_at(path, dir_fd: int | None = None) -> tuple[bytes, os.stat_result]:
+    """read_plain, with the file's status as it was opened; `path` relative to the folder
+    open at `dir_fd` when given (many files of one folder: no walk of the path for each)."""
     try:
-        fd = os.open(path, _READ_FLAGS)
+        fd = os.open(path, _READ_FLAGS, dir_fd=dir_fd)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise NotPlainFile(msg.symbolic_link()) from None
@@ -39,7 +45,7 @@ def read_plain(path) -> bytes:
         chunks, size = [], info.st_size + 1  # one read for a file that does not grow meanwhile
         while chunk := os.read(fd, size):
             chunks.append(chunk)
-        return b"".join(chunks)
+        return b"".join(chunks), info
     finally:
         os.close(fd)
 

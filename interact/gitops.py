@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import messages as msg
 from .errors import UserError
-from .store import GITATTRIBUTES, atomic_write
+from .atomic import atomic_write
+from .layout import GITATTRIBUTES
 
 GIT_LINES_SHOWN = 20  # of a failed git command's output, e.g. a pre-commit hook's
 

@@ -5,7 +5,8 @@ A record (and interact.yaml) is read with the store's safe loader, merged field 
 (merge.py) and written in the canonical serialisation, so a clean merge of two canonical
 files is canonical. A true conflict gives OURS' text with git's conflict markers around the
 lines that differ, which every reader refuses and `interact check` names. A file that is not
-a record, or a side that does not parse, is merged line by line by `git merge-file`.
+a record, or a side that does not parse, is merged line by line by `git merge-file`. A month
+pack (SPEC §11) is merged record by record, its records matched by id.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path, PurePosixPath
 from .config_text import REMOVE, set_keys
 from .merge import MISSING, merge_record, present
 from .model import dump, is_id, load
-from .store import CONFIG_NAME
+from .packs import documents, is_pack_name, is_year_name, pack_text
+from .layout import CONFIG_NAME
 
 MARKER_SIZE = 7
 LABELS = ("ours", "base", "theirs")  # as git's markers name the sides: <<<<<<< ours ... >>>>>>> theirs
@@ -42,6 +44,8 @@ def kind_of_path(path: str) -> str | None:
         return None
     if parts[-1] == CONFIG_NAME:
         return "config"
+    if len(parts) >= 3 and parts[-3] == "interactions" and is_year_name(parts[-2]) and is_pack_name(parts[-1]):
+        return "pack"
     if len(parts) >= 2 and parts[-2] in ("contacts", "accounts"):
         return parts[-2][:-1]
     if len(parts) >= 4 and parts[-4] == "interactions":
@@ -52,6 +56,8 @@ def kind_of_path(path: str) -> str | None:
 def merge_texts(base: bytes, ours: bytes, theirs: bytes, path: str | None = None) -> FileMerge:
     """Merge THEIRS into OURS against BASE (empty: both sides added the file). `path` (git's
     %P) says what the file is; without it, OURS' fields do."""
+    if path is not None and kind_of_path(path) == "pack":
+        return merge_packs(base, ours, theirs)
     try:
         versions = (load(base) if base.strip() else {}), load(ours), load(theirs)
     except (ValueError, RecursionError):  # RecursionError: nested too deep to be one of ours
@@ -66,6 +72,46 @@ def merge_texts(base: bytes, ours: bytes, theirs: bytes, path: str | None = None
         return FileMerge(dump(merged.record, kind).encode(), True)
     text = with_markers(dump(merged.ours, kind), dump(merged.theirs, kind))
     return FileMerge(text.encode(), False, merged.conflicts)
+
+
+def merge_packs(base: bytes, ours: bytes, theirs: bytes) -> FileMerge:
+    """Merge two versions of a month pack record by record (matched by id) with the rules of
+    merge_record. A record one side left out and the other left as it was is left out (a
+    delete); left out on one side and changed on the other, the change is kept (nothing is
+    lost). A true conflict in a record puts git's markers around its differing lines, so that
+    readers skip that record alone and `interact check` names it. The result is canonical:
+    the records' canonical text after `---` lines, sorted by id."""
+    try:
+        sides = [_pack_records(base), _pack_records(ours), _pack_records(theirs)]
+    except (ValueError, RecursionError):  # a side that does not parse: git's line merge
+        return line_merge(base, ours, theirs)
+    texts, conflicts = {}, []
+    for rid in sorted(set().union(*sides)):
+        old, mine, yours = (side.get(rid) for side in sides)
+        if mine is None or yours is None:
+            kept = yours if mine is None else mine
+            if kept is None or (old is not None and present(kept, "interaction") == present(old, "interaction")):
+                continue  # left out on both sides, or on one and unchanged on the other
+            texts[rid] = dump(kept, "interaction")
+            continue
+        merged = merge_record(old or {}, mine, yours, "interaction")
+        if merged.clean:
+            texts[rid] = dump(merged.record, "interaction")
+        else:
+            texts[rid] = with_markers(dump(merged.ours, "interaction"), dump(merged.theirs, "interaction"))
+            conflicts += [f"{rid}: {field}" for field in merged.conflicts]
+    return FileMerge(pack_text(texts), not conflicts, conflicts)
+
+
+def _pack_records(data: bytes) -> dict[str, dict]:
+    """{id: record} of a pack's documents; ValueError when one does not parse or has no id."""
+    records = {}
+    for _, document in documents(data):
+        record = load(document)
+        if not isinstance(record.get("id"), str):
+            raise ValueError("a record without an id")
+        records[record["id"]] = record
+    return records
 
 
 def _kind_of_fields(record: dict) -> str | None:

@@ -1055,6 +1055,7 @@ _CONFIG_EXPECTED = {  # interact.yaml's keys: what would work (untrusted.CONFIG_
     "purposes": "a list of texts, like [renewal, follow-up]",
     "categories": "a list of texts, like [volunteering, funding]",
     "ratings": "a list of rating names, like [interest, likelihood]",
+    "pack_after": "a number of months, like 3 or '6 months'",
 }
 
 
@@ -1156,3 +1157,58 @@ def hook_stopped(event, timeout) -> str:
 
 def hook_failed(event, status, command) -> str:
     return f"warning: hook {event} failed (exit status {status}): {command}"
+
+
+# --- month packs (SPEC §11) ---------------------------------------------------------
+
+def pack_record_problem(rid, line, problem) -> str:
+    """A problem of one record of a pack: the pack's path goes before it."""
+    which = f"record {rid}" if rid else f"the record at line {line}"
+    return f"{which}: {problem}"
+
+
+def twice_in_pack(first_line) -> str:
+    return f"its id is held earlier in this pack (line {first_line}); the first is read: remove one of them"
+
+
+def pack_unreadable() -> str:
+    return "cannot be read: check its permissions, or restore it with git"
+
+
+def packing_label() -> str:
+    return "Packing closed months"
+
+
+def pack_future_month(month, today) -> UserError:
+    return UserError(f"--before {month:%Y-%m} would pack months that have not ended yet: give a month up to "
+                     f"{today:%Y-%m} (the months before it are packed)")
+
+
+def packed(records, months, kept_from) -> str:
+    return (f"packed {records} interaction{'s' if records != 1 else ''} into {months} month "
+            f"pack{'s' if months != 1 else ''} (months before {kept_from:%Y-%m})")
+
+
+def nothing_to_pack(kept_from) -> str:
+    return f"nothing to pack: no completed interaction is loose in a month before {kept_from:%Y-%m}"
+
+
+def pack_left_alone(path, why) -> str:
+    return f"warning: left {path} as it is: {why}; mend it (`interact check` shows every problem), then pack again"
+
+
+def reading_store() -> str:
+    return "Reading the store (a first read; later reads use what it keeps)"
+
+
+def reading_changes() -> str:
+    return "Reading new and changed files"
+
+
+def packed_outstanding(rid) -> str:
+    return (f"is not completed, and a pack holds completed interactions only: move it to a file of its own, "
+            f"interactions/YYYY/MM/{rid}.yaml, and out of the pack")
+
+
+def writing_interactions() -> str:
+    return "Writing interactions"

@@ -56,10 +56,30 @@ def month_named(text: str, today: date) -> tuple[date, date]:
     offset = _RELATIVE_PERIOD.get(normalized)
     try:
         if offset is not None:
-            index = today.year * 12 + today.month - 1 + offset
-            return month_bounds(date(index // 12, index % 12 + 1, 1))
+            return month_bounds(months_before(today, -offset))
         if match := _YEAR_MONTH.fullmatch(normalized):
             return _within_range(month_bounds(date(int(match["year"]), int(match["month"]), 1)), text)
     except (ValueError, OverflowError):
         pass
     raise DateError(msg.bad_month(text))
+
+
+PACK_AFTER_DEFAULT = 3  # months: interact.yaml's `pack_after` when it has none (SPEC §11)
+_MONTHS = re.compile(r"(?P<count>\d{1,3})(?:\s*months?)?")
+
+
+def months_in(value) -> int | None:
+    """A number of months as interact.yaml's `pack_after` gives it: 3, or '3 months'; None
+    when it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value if 0 <= value <= 999 else None
+    match = _MONTHS.fullmatch(value.strip().lower()) if isinstance(value, str) else None
+    return int(match["count"]) if match else None
+
+
+def months_before(today: date, count: int) -> date:
+    """The first day of the month `count` months before the month of `today`."""
+    index = today.year * 12 + today.month - 1 - count
+    return date(index // 12, index % 12 + 1, 1)

@@ -256,8 +256,15 @@ def filter_records(records, flt: Filter, now: datetime, tz: tzinfo, names: Names
 
 
 def select(store, flt: Filter, now: datetime, tz: tzinfo) -> list:
-    """The store's interactions that `flt` lets through, sorted, limited."""
+    """The store's interactions that `flt` lets through, sorted, limited. A search asks the
+    full-text index for the records that may hold its words, when there is one."""
     names = Names.of(store) if flt.words else None
+    if flt.words:
+        from .fulltext import searched
+
+        found = searched(store, flt, now, tz, names)
+        if found is not None:
+            return found
     return filter_records(store.interactions(narrowing(flt, names)), flt, now, tz, names)
 
 
@@ -288,9 +295,13 @@ def narrowing(flt: Filter, names: Names | None = None):
 
 
 def follow_ups(store, rid: str) -> list[str]:
-    """The ids of the interactions that follow `rid` up, sorted."""
+    """The ids of the interactions that follow `rid` up, sorted: asked of the index, else found
+    among the facets of every record."""
     from .index import Narrowing
 
+    known = store.following(rid)
+    if known is not None:
+        return known
     records = store.interactions(Narrowing(choose=lambda kept: [i for i, k in enumerate(kept) if k[3] == rid]))
     return sorted(r["id"] for r in records if r.get("follow_up_of") == rid)
 

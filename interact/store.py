@@ -1,181 +1,35 @@
-"""Finding a store, reading its records and writing them atomically."""
+"""The Store: a store's records read and written back, by concern:
+
+- store.py             the Store itself: configuration, parsing and checking a record, contacts
+                       and accounts, and every write (inside the store, atomic, under the lock)
+- reads.py             reading every record of a kind: through the index or every file; loose
+                       records win over packed ones; search and id prefixes through the index
+- interaction_files.py where an interaction lives (its loose file, or its month's pack):
+                       finding one by its id, writing it, deleting it
+- layout.py            finding and making a store; atomic.py writes its files
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
-import shutil
-import tempfile
-from collections import Counter
-from operator import itemgetter
 from pathlib import Path
-from typing import BinaryIO
 
 from . import messages as msg
-from .files import NotPlainFile, inside, is_link, linked_folders, read_plain
-from .model import (
-    CONFIG_TEMPLATE, ID_LENGTH, MIN_PREFIX, VALIDATORS, Config, Record, dump, id_fits_file, is_id, is_slug, load,
-    validate_interaction,
-)
-
-CONFIG_NAME = "interact.yaml"
-LOCAL_DIR = ".cache"  # lock file and derived data: never committed
-KIND_DIRS = {"contact": "contacts", "account": "accounts", "interaction": "interactions"}
-# Records merge field by field through `interact merge-file`, in clones that registered it
-# (`interact git-setup`); elsewhere git's line merge. Never merge=union: it keeps both sides
-# of a conflict without markers and silently leaves a wrong or invalid record.
-GITATTRIBUTES = """\
-# interact records: UTF-8 text, LF line endings on every platform, merged by `interact merge-file`
-*.yaml text eol=lf
-*.yaml merge=interact
-"""
-KIND_DEPTHS = {"contact": 0, "account": 0, "interaction": 2}  # folders between KIND_DIRS and the files
-_YEAR_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
-
-
-def find_store(dir_option: str | None, env_dir: str | None, cwd: Path) -> Path:
-    """The store's root: --dir, then $INTERACT_DIR, then walking up from cwd."""
-    explicit = dir_option or env_dir
-    if explicit:
-        root = Path(explicit)
-        if (root / CONFIG_NAME).is_file():
-            return root
-        if (root / "records" / CONFIG_NAME).is_file():
-            return root / "records"
-        raise msg.not_a_store(root)
-    for folder in (cwd, *cwd.parents):
-        for candidate in (folder, folder / "records"):
-            if (candidate / CONFIG_NAME).is_file():
-                return candidate
-    raise msg.no_store(cwd)
-
-
-def init_store(path: Path) -> Path:
-    if (path / CONFIG_NAME).exists():
-        raise msg.store_exists(path)
-    for sub in KIND_DIRS.values():
-        (path / sub).mkdir(parents=True, exist_ok=True)
-    atomic_write(path / CONFIG_NAME, CONFIG_TEMPLATE.encode(), exclusive=True)
-    # the temporary files of writes that were interrupted (atomic_write's .NAME.XXXX.tmp) are never committed
-    atomic_write(path / ".gitignore", f"/{LOCAL_DIR}/\n.*.tmp\n".encode())
-    atomic_write(path / ".gitattributes", GITATTRIBUTES.encode())
-    return path
-
-
-# --- atomic writes -----------------------------------------------------------------
-
-def _file_mode() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-_FILE_MODE = _file_mode()
-
-
-def atomic_write(path: Path, data: bytes | BinaryIO, exclusive: bool = False) -> None:
-    """Write `data` (bytes, or a binary file to copy) to `path` so that readers see the old
-    file or the new one, never a part.
-
-    The bytes go to a temporary file in the same folder, are flushed to disk, and the
-    file is renamed over `path`. With `exclusive`, an existing `path` is never
-    replaced (FileExistsError): the temporary file is hard-linked into place instead.
-    A failure (a full disk, a read-only store) is an OSError that names `path`.
-    """
-    try:
-        _write_through_temp(path, data, exclusive)
-    except OSError as error:
-        if error.errno is None:
-            raise
-        # name the record, not the temporary file or the folder (EEXIST stays FileExistsError)
-        raise OSError(error.errno, error.strerror, str(path)) from error
-
-
-def _write_through_temp(path: Path, data: bytes, exclusive: bool) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            if isinstance(data, bytes):
-                handle.write(data)
-            else:
-                shutil.copyfileobj(data, handle)
-            handle.flush()
-            os.fchmod(handle.fileno(), _FILE_MODE)
-            os.fsync(handle.fileno())
-        if exclusive:
-            os.link(tmp, path)
-            os.unlink(tmp)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _rename(source: Path, target: Path) -> None:
-    """Move a file to another folder of the store (made when missing) in one step; an error names `target`."""
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        os.rename(source, target)
-    except OSError as error:
-        if error.errno is None:
-            raise
-        raise OSError(error.errno, error.strerror, str(target)) from error
-    _fsync_dir(target.parent)
-    _fsync_dir(source.parent)
-
-
-def atomic_write_all(files: dict[Path, bytes]) -> None:
-    """atomic_write for many files at once (a merge of 1,000 records): each goes to a temporary
-    file beside it and is renamed into place, but one sync of the disks, before the renames,
-    stands for a fsync a file (on a busy disk 1,000 of those take seconds)."""
-    renames = []
-    try:
-        for path, data in files.items():
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-            renames.append((tmp, path))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                os.fchmod(handle.fileno(), _FILE_MODE)
-        os.sync()
-        for tmp, path in renames:
-            os.replace(tmp, path)
-    except BaseException:
-        for tmp, _ in renames:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)  # those not renamed yet
-        raise
-    for folder in {path.parent for path in files}:
-        _fsync_dir(folder)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
+from .atomic import FILE_MODE as _FILE_MODE
+from .atomic import atomic_write
+from .files import NotPlainFile, inside, read_plain
+from .interaction_files import InteractionFiles
+from .layout import CONFIG_NAME, KIND_DIRS, LOCAL_DIR
+from .model import VALIDATORS, Config, Record, dump, id_fits_file, is_id, is_slug, load, validate_interaction
+from .packs import read_pack
+from .progress import Quiet
+from .reads import Reads
 
 
 # --- the store ---------------------------------------------------------------------
 
-def _file_id(name: str) -> str:
-    """The id an interaction file's name ends in: `<...><id>.yaml`."""
-    return name[: -len(".yaml")][-ID_LENGTH:]
-
-
-def _interaction_part(record: dict) -> tuple[str | None, bool]:
-    """The part of the index an interaction is kept in: its assignee, and whether it is completed."""
-    assignee = record.get("assignee")
-    return (assignee if isinstance(assignee, str) else None), bool(record.get("completed_at"))
-
-
-class Store:
+class Store(Reads, InteractionFiles):
     """One store on disk. Reading never stops at a bad file: it is noted in `warnings`.
 
     Reading every record goes through the index in `.cache/` (see index/) unless `cache`
@@ -199,6 +53,8 @@ class Store:
         self._lock_depth = 0  # Store.lock is re-entrant: a locked step may call another
         self._linked: dict[str, bool] = {}  # kind -> whether its folder is a link (its links warned of)
         self._index_allowed: bool | None = None
+        self.progress = Quiet  # (label, total) -> a context manager with update(n): see progress.py
+        self._fingerprints: dict[tuple, str] = {}
         self.reload_config()
 
     def reload_config(self) -> None:
@@ -239,134 +95,28 @@ class Store:
 
     def parse_data(self, data: bytes, path, kind: str) -> tuple[Record | None, str | None]:
         """`parse`, of the bytes of a file already read: its id must fit the file's name too."""
+        record, problem = self.parse_packed(data, path, kind)
+        if record is not None and not id_fits_file(record["id"], path, kind):
+            return None, msg.id_not_file_name(record["id"], os.path.basename(path))
+        return record, problem
+
+    def parse_packed(self, data: bytes, path, kind: str = "interaction") -> tuple[Record | None, str | None]:
+        """`parse_data` of one document of the pack at `path`: the record it holds, valid, whatever its id."""
         try:
             record = load(data, path)
         except ValueError as error:
             return None, str(error)
         problems = self.problems(record, kind)
-        if not problems and not id_fits_file(record["id"], path, kind):
-            problems = [msg.id_not_file_name(record["id"], os.path.basename(path))]
         return (None, problems[0]) if problems else (record, None)
+
+    def parse_pack(self, data: bytes, path) -> dict[str, tuple]:
+        """What the pack at `path` holds (packs.read_pack): its records have the pack's path."""
+        return read_pack(data, lambda document: self.parse_packed(document, path))
 
     def problems(self, record: dict, kind: str) -> list[str]:
         if kind == "interaction":
             return validate_interaction(record, self.config)
         return VALIDATORS[kind](record)
-
-    def interaction_ids(self) -> list[str]:
-        """The id of every interaction file (what its name ends in), readable or not: what
-        `find_interaction` matches against."""
-        from .index import record_names
-
-        stems = self._interaction_files and self._interaction_files.stems()  # known from the index
-        if stems is not None:
-            return [stem[-ID_LENGTH:] for stem in stems]
-        if self._folder_linked("interaction"):
-            return []
-        return [_file_id(name) for _, names in record_names(self.dir("interaction"), KIND_DEPTHS["interaction"])
-                for name in names]
-
-    def interactions(self, narrowing=None) -> list[Record]:
-        """Every valid interaction in the store; with `narrowing` (an index.Narrowing, built by
-        query.narrowing), those it lets through may be all that come: the caller filters them."""
-        self._interactions_read = None  # the previous read can go before this one is made
-        records = self._one_each(self._all("interaction", narrowing))
-        # kept as long as the store is: freeing 100,000 records one by one when a caller lets
-        # go of them takes longer than filtering them (and the CLI ends without freeing them)
-        self._interactions_read = records
-        return records
-
-    def _one_each(self, records: list[Record]) -> list[Record]:
-        """One record an id: of an id in several files (a bad merge), the last read, as
-        find_interaction takes it, with a warning naming them all (SPEC §7)."""
-        ids = list(map(itemgetter("id"), records))
-        if len(set(ids)) == len(ids):
-            return records
-        last = dict(zip(ids, range(len(ids))))
-        for rid, count in Counter(ids).items():
-            if count > 1:
-                paths = [self.relative(record.path) for record in records if record["id"] == rid]
-                self.warnings.append(msg.duplicate_id_read(rid, paths, paths[-1]))
-        return [record for position, record in enumerate(records) if last[record["id"]] == position]
-
-    def _folder_linked(self, kind: str) -> bool:
-        """Whether the kind's folder is a symbolic link (then it holds no records); the first
-        time, a warning for it or for each link among its year and month folders, which no
-        reader follows."""
-        if kind not in self._linked:
-            links = linked_folders(self.dir(kind), KIND_DEPTHS[kind])
-            for link in links:
-                self.warn(link, msg.symbolic_link())
-            self._linked[kind] = links == [self.dir(kind)]
-        return self._linked[kind]
-
-    def _index_usable(self) -> bool:
-        """Whether the index may be used: neither .cache nor the index's files are symbolic
-        links (else every record file is read instead, with a warning)."""
-        if self._index_allowed is None:
-            from .index import INDEX_NAME
-
-            folder = self.root / LOCAL_DIR
-            names = (INDEX_NAME, f"{INDEX_NAME}-wal", f"{INDEX_NAME}-shm")
-            link = next(filter(is_link, (folder, *(folder / name for name in names))), None)
-            if link is not None:
-                self.warn(link, msg.linked_cache())
-            self._index_allowed = link is None
-        return self._index_allowed
-
-    def _all(self, kind: str, narrowing=None) -> list[Record]:
-        """Every valid record of a kind, in the order of their files; a warning for each other file."""
-        if self._folder_linked(kind):
-            return []
-        records = self._indexed(kind, narrowing) if self.cache and self._index_usable() else None
-        if records is None:
-            from .index import record_files
-
-            records = [record for path in record_files(self.dir(kind), KIND_DEPTHS[kind])
-                       if (record := self.read(path, kind)) is not None]
-        return records
-
-    def _indexed(self, kind: str, narrowing) -> list[Record] | None:
-        """_all through the index; None when it cannot be used here (e.g. a read-only store)."""
-        from .index import EVERYTHING, IndexUnavailable
-
-        try:
-            loaded = self.index().load(self._tree(kind), narrowing or EVERYTHING)
-        except IndexUnavailable:
-            return None
-        for path, problem in loaded.problems:
-            self.warn(path, problem)
-        if kind == "interaction":
-            self._interaction_files = loaded
-        return loaded.records
-
-    def index(self):
-        from .index import Index
-
-        if self._index is None:
-            self._index = Index(self.root / LOCAL_DIR)
-        return self._index
-
-    def _tree(self, kind: str):
-        """How the index reads the records of a kind."""
-        from .index import Tree, fingerprint
-
-        tree = Tree(KIND_DIRS[kind], self.dir(kind), KIND_DEPTHS[kind],
-                    fingerprint(self.config.data if kind == "interaction" else None),
-                    lambda data, path: self.parse_data(data, path, kind))
-        if kind == "interaction":
-            from .query import facets
-
-            tree.part, tree.facets = _interaction_part, facets
-        return tree
-
-    def read_ahead(self, kinds=("interaction", "contact", "account")) -> None:
-        """Start looking for what changed in the files of these kinds, for reads to come
-        (index.Index.scan_ahead): the work of a warm read begins while the caller loads."""
-        if self.cache and self._index_usable():
-            for kind in kinds:
-                if not self._folder_linked(kind):
-                    self.index().scan_ahead(self._tree(kind))
 
     def _load_kind(self, kind: str) -> dict[str, Record]:
         return {record["id"]: record for record in self._all(kind)}
@@ -385,6 +135,11 @@ class Store:
         """Let go of the index (a store is usable again afterwards)."""
         if self._index is not None:
             self._index.close()
+
+    def forked(self) -> None:
+        """In a forked process: leave the parent's index alone (its connection and scans are
+        the parent's; this process opens its own when it reads)."""
+        self._index = None
 
     def reread(self, record: Record, kind: str) -> Record:
         """The contact or account `record` as its file holds it now (under the lock, before
@@ -406,89 +161,8 @@ class Store:
         record, _ = self.parse(self.dir(kind) / f"{rid}.yaml", kind)
         return record
 
-    def find_interaction(self, prefix: str) -> Record:
-        """The interaction whose id starts with `prefix` (4+ characters), like git. Of an id
-        in several files (a bad merge), the last, with a warning (as `interactions` does)."""
-        from .index import record_names
-
-        prefix = prefix.strip().lower()
-        if len(prefix) < MIN_PREFIX:
-            raise msg.prefix_too_short(prefix)
-        top = self.dir("interaction")
-        matches = [] if self._folder_linked("interaction") else [
-            os.path.join(folder, name) for folder, names in record_names(top, KIND_DEPTHS["interaction"])
-            for name in names if prefix in name and _file_id(name).startswith(prefix)]
-        ids = sorted({_file_id(os.path.basename(path)) for path in matches})
-        if not matches:
-            raise msg.no_interaction(prefix)
-        if len(ids) > 1:
-            raise msg.ambiguous_interaction(prefix, ids)
-        if len(matches) > 1:
-            paths = [self.relative(path) for path in matches]
-            self.warnings.append(msg.duplicate_id_read(ids[0], paths, paths[-1]))
-        record, problem = self.parse(matches[-1], "interaction")
-        if record is None:
-            raise msg.unreadable(self.relative(matches[-1]), problem)
-        return record
-
     # writing --------------------------------------------------------------------------
 
-    def interaction_path(self, record: dict) -> Path:
-        """interactions/YYYY/MM/<file>: YYYY/MM from `when`, else `due`, else `created_at`; <file>
-        the name it was read from (it ends in the id), else `<id>.yaml`."""
-        stamp = record.get("when") or record.get("due") or record.get("created_at") or ""
-        match = _YEAR_MONTH.match(stamp) if isinstance(stamp, str) else None
-        year, month = match.groups() if match else ("undated", "00")
-        source = getattr(record, "path", None)
-        name = source.name if source is not None else f"{record['id']}.yaml"
-        return self.dir("interaction") / year / month / name
-
-    def save_interaction(self, record: Record, new: bool = False) -> Path:
-        """Write an interaction where its dates say.
-
-        An edit that moves it to another month renames its file into the new folder first,
-        then rewrites it there: killed between the two, the store holds one file with that id
-        (in its new folder, with its old text: running the edit again finishes it), never two
-        (SPEC §7). A write that fails puts the file back where it was.
-        """
-        path = self._record_path("interaction", record, self.interaction_path(record))
-        self._interaction_files = None
-        old = record.path
-        moved = old is not None and Path(old) != path
-        if moved:
-            _rename(self.inside(old), self.inside(path))
-        try:
-            self.write(path, dump(record, "interaction").encode(), exclusive=new)
-        except BaseException:
-            if moved:
-                with contextlib.suppress(OSError):
-                    _rename(path, Path(old))
-            raise
-        if moved:
-            self.note_written(old)
-        record.path = path
-        return path
-
-    def add_interactions(self, records) -> list[Record]:
-        """Write new interactions, never replacing a file: one already there (the same id,
-        made meanwhile by another writer or clone) is left as it is. Returns those written."""
-        written = []
-        for record in records:
-            try:
-                self.save_interaction(record, new=True)
-            except FileExistsError:
-                continue
-            written.append(record)
-        return written
-
-    def take_back(self, path: Path) -> None:
-        """Take back a file this command wrote (a write after it failed)."""
-        os.unlink(self.inside(path))
-        self.written = [p for p in self.written if p != Path(path)]
-
-    def delete_interaction(self, record: Record) -> None:
-        self._interaction_files = None
-        self.remove(record.path)
 
     def save(self, record: Record, kind: str, new: bool = False) -> Path:
         """Write a contact or an account. `new` never replaces an existing file."""

@@ -1,6 +1,6 @@
 """`interact sync`: share a clone's work in one step (SPEC §8).
 
-Commit the store's changes, `git pull --no-rebase`, refuse to push a store that `check`
+Pack the months that are due (SPEC §11), commit the store's changes, `git pull --no-rebase`, refuse to push a store that `check`
 finds problems in, `git push`, and pull again when the push found that the remote moved.
 
 The pull merges records by the rules of merge.py, as the merge driver does, but in this
@@ -21,7 +21,8 @@ from . import messages as msg
 from .attachments import FOLDER as ATTACHMENTS
 from .gitops import commit, git, said
 from .merge_file import kind_of_path, merge_texts
-from .store import CONFIG_NAME, KIND_DIRS, atomic_write_all
+from .atomic import atomic_write_all
+from .layout import CONFIG_NAME, KIND_DIRS
 
 PUSH_TRIES = 3
 STORE_ENTRIES = (CONFIG_NAME, ".gitignore", ".gitattributes", *KIND_DIRS.values(), ATTACHMENTS)
@@ -43,13 +44,18 @@ class Clone:
         return path[len(self.prefix):] if path.startswith(self.prefix) else f"{'../' * self.prefix.count('/')}{path}"
 
 
-def sync(store_root: Path, *, push: bool, clock: float, say, lock=contextlib.nullcontext) -> None:
-    """Commit, pull, check, push; `say(line)` tells each step that did something. `lock()` (the
-    store's lock) is held while the work tree changes, so that no command's read-modify-write
-    of a record straddles the merge and puts back what it did not see."""
+def sync(store_root: Path, *, push: bool, clock: float, say, lock=contextlib.nullcontext, pack=None) -> None:
+    """Pack what is due, commit, pull, check, push; `say(line)` tells each step that did
+    something. `lock()` (the store's lock) is held while the work tree changes, so that no
+    command's read-modify-write of a record straddles the merge and puts back what it did not
+    see. `pack()` (packing.pack of the months due, SPEC §11) runs first, so that a team's
+    store packs itself; it gives the line to say, or None when it packed nothing."""
     clone = _open(Path(store_root))
     _refuse_unfinished_merge(clone)
     with lock():
+        packed = pack() if pack is not None else None
+        if packed:
+            say(packed)
         _commit_changes(clone, say)
         _find_upstream(clone)
         _pull(clone, say)

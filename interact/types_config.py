@@ -11,7 +11,9 @@ from . import messages as msg
 from .config_text import set_keys
 from .files import read_plain
 from .model import Config, load
-from .store import CONFIG_NAME, Store
+from .packs import is_packed
+from .layout import CONFIG_NAME
+from .store import Store
 from .untrusted import TYPE_NAME
 
 
@@ -75,11 +77,16 @@ def rename(store: Store, old: str, new: str) -> int:
         if new not in types:
             after_old = types.index(old) + 1
             save_types(store, [*types[:after_old], new, *types[after_old:]])
-        count = 0
+        renamed = set()
         for record in store.interactions():
-            if record.get("type") == old:
+            if record.get("type") == old and not is_packed(record):
                 record["type"] = new
                 store.save_interaction(record)
-                count += 1
+                renamed.add(record["id"])
+        for pack in store.packs():  # rewritten in place: a pack's records are not written loose here
+            changes = pack.retyped(old, new)
+            if changes:
+                store.rewrite_pack(pack, changes)
+                renamed.update(changes)
         save_types(store, [t for t in store.config.types if t != old])
-    return count
+    return len(renamed)

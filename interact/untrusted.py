@@ -16,6 +16,7 @@ import yaml
 
 from . import messages as msg
 from .durations import MAX_CADENCE, parse_duration
+from .periods import months_in
 from .times import FIRST_YEAR, LAST_YEAR, DateError, in_range, named_zone, parse_iso
 
 # --- YAML ---------------------------------------------------------------------------
@@ -181,6 +182,7 @@ CONFIG_RULES = {  # key -> its test (what would work instead is messages.config_
     "ratings": _texts,
     "date_order": _date_order,
     "auto_commit": _boolean,
+    "pack_after": lambda v: months_in(v) is not None,
 }
 
 

@@ -41,7 +41,7 @@ def demo(tmp_path) -> Path:
 @pytest.fixture
 def empty(tmp_path) -> Path:
     """A new empty store."""
-    from interact.store import init_store
+    from interact.layout import init_store
 
     return init_store(tmp_path / "empty")
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 
 from conftest import INTERACT, NOW, Run
 

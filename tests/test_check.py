@@ -11,7 +11,8 @@ import pytest
 
 from interact.check import STALE_TEMP_SECONDS, check
 from interact.model import dump, load
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 
 from conftest import DEMO
 

@@ -19,7 +19,9 @@ import pytest
 from interact import store as store_module
 from interact.check import check
 from interact.model import Record, dump
-from interact.store import Store, atomic_write, init_store
+from interact.atomic import atomic_write
+from interact.layout import init_store
+from interact.store import Store
 
 from conftest import INTERACT, snapshot
 

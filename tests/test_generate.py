@@ -14,7 +14,8 @@ import pytest
 
 from interact import actions, generate, people
 from interact.model import derived_id, load
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 
 from conftest import Run, interaction_files
 

@@ -31,7 +31,8 @@ import pytest
 from interact.actions import follow_up_id
 from interact.check import check
 from interact.model import Record, derived_id, load
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 
 from conftest import DEMO, INTERACT, NOW
 

@@ -16,7 +16,8 @@ from interact import report as counting
 from interact.errors import UserError
 from interact.model import Record, new_id
 from interact.query import day_of
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 
 LONDON = ZoneInfo("Europe/London")
 

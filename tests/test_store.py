@@ -9,7 +9,9 @@ from conftest import DEMO, interaction_files
 from interact import model
 from interact.errors import UserError
 from interact.model import dump, load
-from interact.store import Store, atomic_write, find_store, init_store
+from interact.atomic import atomic_write
+from interact.layout import find_store, init_store
+from interact.store import Store
 
 
 def test_find_store_prefers_dir_then_env_then_walk(tmp_path, demo):

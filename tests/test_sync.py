@@ -9,7 +9,7 @@ import subprocess
 import pytest
 
 from interact.model import dump, load
-from interact.store import init_store
+from interact.layout import init_store
 
 from conftest import REPO, Run
 from gitteam import INTERACT, built_team, conflict_sides, git, isolate_git, team  # noqa: F401 (fixtures)
@@ -240,7 +240,7 @@ def test_quiet_generate_digest_and_check_print_nothing_when_there_is_nothing_to_
 
 
 def test_atomic_write_all_replaces_every_file_and_leaves_no_temporary_one(tmp_path):
-    from interact.store import atomic_write_all
+    from interact.atomic import atomic_write_all
 
     files = {tmp_path / f"{n}.yaml": f"new {n}\n".encode() for n in range(5)}
     for path in list(files)[:3]:

@@ -13,7 +13,8 @@ import pytest
 import yaml
 
 from interact.model import Record
-from interact.store import Store, init_store
+from interact.layout import init_store
+from interact.store import Store
 from interact.text import printable
 
 from conftest import INTERACT, Run

@@ -5,7 +5,7 @@ from __future__ import annotations
 import click
 
 from ..cli import stacked
-from ..model import INTERACTION_KEYS, shortest_prefixes
+from ..model import INTERACTION_KEYS
 from ..query import STATUS_FILTERS, Names, status
 from ..render import FORMATS, View, render
 from ..times import parse_iso
@@ -69,17 +69,17 @@ def when_cell(record: dict, env) -> str:
     return ""
 
 
-def interaction_view(records: list[dict], env, all_ids=None, table: bool = True) -> View:
-    """The records for one output format. With `table`, the table's rows, with the shortest unique
-    id prefixes (which only the table shows), and no records (the table format never reads them);
-    otherwise the records as data, each with its status."""
+def interaction_view(records: list[dict], env, table: bool = True) -> View:
+    """The records for one output format. With `table`, the table's rows, with the id prefixes
+    unique among every interaction of the store (which only the table shows: `show` takes
+    them), and no records (the table format never reads them); otherwise the records as data,
+    each with its status."""
     headers = ["id", "status", "when", "type", "with", "assignee", "about"]
     columns = [*INTERACTION_KEYS, "status"]
     if not table:
         return View(records=[with_status(r, env) for r in records], headers=headers, columns=columns,
                     color=env.color)
-    shown = [r["id"] for r in records]
-    prefixes = shortest_prefixes(all_ids if all_ids is not None else shown, wanted=shown)
+    prefixes = env.store.id_prefixes(r["id"] for r in records)
     names = Names.of(env.store)
     now, tz = env.now, env.tz
     rows = []
@@ -100,7 +100,7 @@ def emit_interactions(fmt: str, records: list[dict], env, defaults_hint: bool = 
     from .. import messages as msg
 
     table = fmt == "table"
-    emit(fmt, interaction_view(records, env, env.store.interaction_ids() if table else None, table=table))
+    emit(fmt, interaction_view(records, env, table=table))
     if not records and fmt == "table":
         click.echo(msg.nothing_matches(defaults_hint), err=True)
 

@@ -132,18 +132,16 @@ def _day_text(env, day, assignee) -> str:
 
     from tabulate import tabulate
 
-    from ..model import shortest_prefixes
     from ..render.as_table import shown_rows
     from ..text import printable
     from .common import interaction_view, local_time, people_names, summary
 
-    ids = env.store.interaction_ids()
     lines = [printable(f"{day.day.strftime('%A %d %B %Y')}, {assignee or 'everyone'}"), ""]
     for title, records in (("Today", day.today), ("Missed earlier", day.missed)):
         if not records:
             lines += [f"{title}: none", ""]
             continue
-        view = interaction_view(records, env, ids)
+        view = interaction_view(records, env)
         if assignee is not None:  # the assignee column would say the same on every line
             column = view.headers.index("assignee")
             view = replace(view, headers=view.headers[:column] + view.headers[column + 1:],
@@ -158,7 +156,7 @@ def _day_text(env, day, assignee) -> str:
         about = summary(upcoming)
         lines.append(printable(f"Next: {local_time(upcoming['when'], env)} {upcoming['type']}"
                                + (f" with {with_whom}" if with_whom else "") + (f": {about}" if about else "")
-                               + f" ({shortest_prefixes(ids, wanted=[upcoming['id']])[upcoming['id']]})"))
+                               + f" ({env.store.id_prefixes([upcoming['id']])[upcoming['id']]})"))
     return "\n".join(lines) + "\n"
 
 

@@ -70,8 +70,8 @@ def generate(env, kind, day, start, count, duration, gap, type_, assignee, note,
     if quiet and not created:
         return
     _report(plan, created, dry_run)
-    # prefixes unique among every file, as `show` matches them (the shown ones are always counted)
-    emit(fmt, interaction_view(created, env, env.store.interaction_ids(), table=fmt == "table"))
+    # prefixes unique among every interaction, as `show` matches them (the shown ones are always counted)
+    emit(fmt, interaction_view(created, env, table=fmt == "table"))
 
 
 def _report(plan, created, dry_run) -> None:
@@ -120,13 +120,12 @@ def digest(env, user, since, quiet):
     if quiet and found.empty:
         return
     # plain text for mail: control characters from the records must not reach a terminal
-    click.echo(printable(_digest_text(found, env, env.store.interaction_ids())), nl=False)
+    click.echo(printable(_digest_text(found, env)), nl=False)
 
 
-def _digest_text(found, env, all_ids) -> str:
-    from ..model import shortest_prefixes
-
-    prefixes = shortest_prefixes(all_ids)
+def _digest_text(found, env) -> str:
+    shown = [r for records in (found.missed, found.today, found.week, found.completed) for r in records]
+    prefixes = env.store.id_prefixes(r["id"] for r in shown)
     day = found.day
     if found.empty:
         lines = [msg.nothing_outstanding(found.user, day)]

@@ -64,7 +64,7 @@ def _chart(report) -> str:
 def _write_html(path: str, text: str) -> None:
     from pathlib import Path
 
-    from ..store import atomic_write
+    from ..atomic import atomic_write
 
     try:
         atomic_write(Path(path), text.encode("utf-8"))

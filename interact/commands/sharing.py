@@ -35,7 +35,7 @@ def merge_file(base, ours, theirs, path):
       git config merge.interact.driver "interact merge-file %O %A %B %P"
     """
     from ..merge_file import merge_texts
-    from ..store import atomic_write
+    from ..atomic import atomic_write
 
     result = merge_texts(base.read_bytes(), ours.read_bytes(), theirs.read_bytes(), path)
     atomic_write(ours, result.text)
@@ -93,11 +93,12 @@ def git_setup(env):
 def sync(env, no_push):
     """Share this clone's work: commit the store's changes, pull and merge, check, push.
 
-    One commit for every uncommitted change to the store's files (`sync: N changes`);
-    `git pull --no-rebase`, with records merged field by field; `interact check`, and no
-    push when it finds a problem; `git push`, pulling and pushing again when the remote
-    moved meanwhile (3 tries). Prints nothing when there was nothing to do, else one line
-    a step on stderr. A conflict stops it (exit 1) naming the files to fix.
+    The months due are packed first, as `interact pack` does. One commit for every
+    uncommitted change to the store's files (`sync: N changes`); `git pull --no-rebase`,
+    with records merged field by field; `interact check`, and no push when it finds a
+    problem; `git push`, pulling and pushing again when the remote moved meanwhile (3
+    tries). Prints nothing when there was nothing to do, else one line a step on stderr.
+    A conflict stops it (exit 1) naming the files to fix.
 
     \b
     Examples:
@@ -110,4 +111,15 @@ def sync(env, no_push):
     from ..sync import sync as share
 
     share(env.root, push=not no_push, clock=time.time(), say=lambda line: click.echo(line, err=True),
-          lock=env.store.lock)
+          lock=env.store.lock, pack=lambda: _pack_due(env))
+
+
+def _pack_due(env) -> str | None:
+    """Pack the months that are due (as `interact pack` does); what to say, if it packed anything."""
+    from ..packing import first_kept, pack
+
+    kept_from = first_kept(env.store, env.now.astimezone(env.tz).date())
+    done = pack(env.store, kept_from)
+    for path, why in done.left:
+        click.echo(msg.pack_left_alone(path, why), err=True)
+    return msg.packed(done.records, len(done.months), kept_from) if done.records else None

@@ -1,4 +1,4 @@
-"""init: create a store."""
+"""init: create a store; pack: fold closed months into month packs."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from .. import messages as msg
-from ..cli import user_errors
-from ..store import init_store
+from ..cli import pass_env, user_errors
+from ..layout import init_store
 
 
 @click.command()
@@ -34,3 +34,39 @@ def init(path, use_git):
         if not inside_work_tree(path):
             subprocess.run(["git", "init", "-q", str(path)], check=True)
         set_up_git(path)
+
+
+@click.command()
+@click.option("--before", metavar="YYYY-MM", help="Pack the months before this one (default: those that ended "
+              "more than `pack_after` months ago, in interact.yaml; else 3).")
+@pass_env
+@user_errors
+def pack(env, before):
+    """Fold each closed month's completed interactions into one file, YYYY/MM.pack.yaml.
+
+    Outstanding interactions stay in their own files, and so do a month's recent changes:
+    a change to a packed interaction (a comment on a call of three years ago) is written to
+    a file of its own, which wins over the packed copy until the next `pack` folds it in.
+    Packing again adds the month's newly completed interactions. Every command reads packs
+    as it reads files; `interact sync` packs what is due before it commits.
+
+    \b
+    Examples:
+      interact pack
+      interact pack --before 2026-01
+    """
+    from ..packing import first_kept, pack as pack_months
+    from ..periods import month_named
+
+    today = env.now.astimezone(env.tz).date()
+    kept_from = first_kept(env.store, today, month_named(before, today)[0] if before is not None else None)
+    done = pack_months(env.store, kept_from)
+    _say_packed(done, kept_from)
+
+
+def _say_packed(done, kept_from) -> None:
+    from ..cli import say
+
+    for path, why in done.left:
+        say(msg.pack_left_alone(path, why))
+    say(msg.packed(done.records, len(done.months), kept_from) if done.records else msg.nothing_to_pack(kept_from))

@@ -56,6 +56,9 @@ FIND = "find"
 FIND_FROM = 1000  # files: below this a walk in Python is quicker than starting `find`
 FIND_PROCESSES = 4  # at most, and no more than there are CPUs
 PARSE_APART_FROM = 2000  # files to parse: from this many, forked processes share the work
+PROGRESS_FROM = 20000  # records to parse: from this many, a read shows how far it has got (on a terminal)
+REBUILD_WAIT_S = 600  # how long a first read waits for another process's to finish, rather than do it too
+FULL_TEXT = True  # a new index gets the full-text part when SQLite has FTS5 (the tests turn it off)
 FREEZE_FROM = 10000  # records loaded: from this many, the cyclic collector leaves them out
 
 __all__ = ["EVERYTHING", "FORMAT", "INDEX_NAME", "RECORD_SUFFIX", "Index", "IndexUnavailable", "Loaded", "Narrowing",

@@ -11,23 +11,35 @@ from ..model import Record
 from .tree import _Damaged
 
 
+def _allowed() -> dict:
+    import datetime
+
+    return {(Record.__module__, Record.__qualname__): Record,
+            **{("datetime", cls.__name__): cls for cls in
+               (datetime.datetime, datetime.date, datetime.timedelta, datetime.timezone)}}
+
+
 class _SafeUnpickler(pickle.Unpickler):
     """Builds only records and what a safe YAML load can give: a planted cache file cannot run code."""
 
-    def find_class(self, module, name):
-        import datetime
+    _allowed: dict | None = None  # made on first use (a search unpickles 10,000 records one at a time)
 
-        allowed = {(Record.__module__, Record.__qualname__): Record,
-                   **{("datetime", cls.__name__): cls for cls in
-                      (datetime.datetime, datetime.date, datetime.timedelta, datetime.timezone)}}
+    def find_class(self, module, name):
+        allowed = _SafeUnpickler._allowed or _SafeUnpickler._set_allowed()
         try:
             return allowed[module, name]
         except KeyError:
             raise pickle.UnpicklingError(f"{module}.{name} is not expected in the index") from None
 
+    @staticmethod
+    def _set_allowed() -> dict:
+        _SafeUnpickler._allowed = _allowed()
+        return _SafeUnpickler._allowed
+
 
 def _loads(blob: bytes):
     return _SafeUnpickler(io.BytesIO(blob)).load()
+
 
 
 def _unpickled(blob: bytes):

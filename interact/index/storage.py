@@ -7,6 +7,8 @@
   problems, and their stems (what ids are matched against).
 - `parts`: a folder's records, by owner and whether they are done, beside their facets
   (folders.py).
+- `found` and the full-text index `found_text`: one row a record of the interactions
+  (found.py).
 
 The rows are read into one read's folders (`load`, a _Load) and its update written back
 from them. A stored result is used only with the fingerprint it was made with: FORMAT
@@ -19,14 +21,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .blobs import _dumps, _unpickled
-from .folders import _assemble, _Folder, _set_paths
+from .folders import _assemble, _chosen, _Folder, _set_paths
+from .found import _create_found, _drop_found, _forget_found, _write_found
 from .tree import EVERYTHING, IndexUnavailable, _Damaged
+from .walk import _is_pack
 
 if TYPE_CHECKING:
     from .load import _Load
 
 INDEX_NAME = "index.sqlite"
-FORMAT = 7  # bump when what is stored changes
+FORMAT = 9  # bump when what is stored changes
 
 
 def fingerprint(config: dict | None) -> str:
@@ -79,19 +83,21 @@ def _create(connection) -> None:
     connection.execute("PRAGMA journal_mode = WAL")  # readers never wait for a writer
     connection.execute("BEGIN IMMEDIATE")
     if connection.execute("PRAGMA user_version").fetchone()[0] != FORMAT:
-        for table in ("trees", "folders", "parts"):
+        for table in ("trees", "folders", "parts", "found", "found_text"):
             connection.execute(f"DROP TABLE IF EXISTS {table}")
         connection.execute("CREATE TABLE trees (name TEXT PRIMARY KEY, fingerprint TEXT, ino INTEGER, "
                            "clock INTEGER, generation INTEGER)")
         # a folder of files has files, entries ({name: inode}) and problems; one above them
         # only entries ({subfolder: inode})
-        # stems: the names of its files without the suffix, NUL between them (what ids are matched against)
+        # stems: the names of its files without the suffix, NUL between them (what ids are matched
+        # against; of a month pack, the ids it holds); signature: of a pack, packs.signature when read
         connection.execute("CREATE TABLE folders (tree TEXT, folder TEXT, leaf INTEGER, files INTEGER, "
-                           "entries BLOB, problems BLOB, stems TEXT, PRIMARY KEY (tree, folder))")
+                           "entries BLOB, problems BLOB, stems TEXT, signature TEXT, PRIMARY KEY (tree, folder))")
         connection.execute("CREATE TABLE parts (tree TEXT, folder TEXT, owner TEXT, done INTEGER, "
                            "records BLOB, facets BLOB)")
         connection.execute("CREATE INDEX parts_by_folder ON parts (tree, folder)")
         connection.execute("CREATE INDEX parts_by_owner ON parts (tree, owner, done)")
+        _create_found(connection)
         connection.execute(f"PRAGMA user_version = {FORMAT}")
     connection.execute("COMMIT")
 
@@ -117,7 +123,7 @@ def _read_folders(load: _Load) -> None:
         "WHERE tree = ?", (load.tree.name,))
     for rel, leaf, files, entries, problems in rows:
         if leaf:
-            load.leaves[rel] = _Folder(files, problems=_unpickled(problems))
+            load.leaves[rel] = _Folder(files, problems=_unpickled(problems), pack=_is_pack(rel))
         else:
             load.inner[rel] = _unpickled(entries)
 
@@ -127,6 +133,8 @@ def _read_parts(load: _Load) -> None:
     narrowing, choose = load.narrowing, load.narrowing.choose
     query = f"SELECT folder, records{', facets' if choose else ''} FROM parts WHERE tree = ?"
     params = [load.tree.name]
+    if not narrowing.records:
+        query += " AND 0"
     if narrowing.owner is not None:
         query += " AND owner = ?"
         params.append(narrowing.owner)
@@ -136,7 +144,7 @@ def _read_parts(load: _Load) -> None:
     pieces: dict[str, list] = {}
     for rel, records_blob, *facets_blob in load.connection.execute(query, params):
         facets = _unpickled(facets_blob[0]) if choose and facets_blob[0] is not None else None
-        chosen = None if facets is None else choose(facets)
+        chosen = _chosen(narrowing, facets)
         if chosen == []:
             continue  # not unpickled at all: the point of facets
         records, positions, names = _unpickled(records_blob)
@@ -149,7 +157,7 @@ def _read_parts(load: _Load) -> None:
     for rel, folder in load.leaves.items():
         folder.stored = _assemble(pieces.get(rel, []), complete)
         folder.complete = complete
-        _set_paths(*folder.stored, load._folder_path(rel))
+        _set_paths(*folder.stored, load._folder_path(rel), folder.pack)
 
 
 def _complete(load: _Load, rel: str) -> _Folder:
@@ -166,7 +174,7 @@ def _complete(load: _Load, rel: str) -> _Folder:
             pieces.append((records, positions, names))
         folder.stored = _assemble(pieces, complete=True)
         folder.complete = True
-        _set_paths(*folder.stored, load._folder_path(rel))
+        _set_paths(*folder.stored, load._folder_path(rel), folder.pack)
     return folder
 
 
@@ -182,36 +190,58 @@ def _entries(load: _Load, rel: str) -> dict[str, int]:
     return folder.entries
 
 
-def _stored_stems(connection, name: str) -> dict[str, str]:
-    """{folder: the stems of its files, NUL between them} of each folder of files."""
-    return dict(connection.execute("SELECT folder, stems FROM folders WHERE tree = ? AND leaf", (name,)))
+def _stored_stems(connection, name: str, loose_only: bool = False) -> dict[str, str]:
+    """{folder: the stems of its files, NUL between them} of each folder of files (and each
+    month pack, but with `loose_only`)."""
+    query = "SELECT folder, stems FROM folders WHERE tree = ? AND leaf"
+    if loose_only:
+        query += " AND folder NOT LIKE '%.pack.yaml'"
+    return dict(connection.execute(query, (name,)))
 
 
 # --- writing ----------------------------------------------------------------------------
 
-def _write(load: _Load, clock: int, generation, top_ino: int, rebuilt: bool) -> None:
-    """Store the update, unless another process wrote since this one read."""
+def _begin(load: _Load, generation, rebuilt: bool) -> bool:
+    """Start writing the update: False (nothing to write) when another process wrote since
+    this one read, whose result is as good as this one's. A rebuild starts from nothing."""
     connection, name = load.connection, load.tree.name
     connection.execute("BEGIN IMMEDIATE")
     row = connection.execute("SELECT generation FROM trees WHERE name = ?", (name,)).fetchone()
     if (row[0] if row else None) != generation:
-        connection.execute("ROLLBACK")  # its result is as good as this one
-        return
+        connection.execute("ROLLBACK")
+        return False
     if rebuilt:
         connection.execute("DELETE FROM folders WHERE tree = ?", (name,))
         connection.execute("DELETE FROM parts WHERE tree = ?", (name,))
-    for rel in sorted(load.removed | load.dirty):
+        _forget_found(load)
+    for rel in sorted(load.removed):  # first: a folder replaced by another of its name is written again
         connection.execute("DELETE FROM folders WHERE tree = ? AND folder = ?", (name, rel))
         connection.execute("DELETE FROM parts WHERE tree = ? AND folder = ?", (name, rel))
-    for rel in sorted(load.dirty):
-        if rel in load.inner:
-            connection.execute("INSERT INTO folders VALUES (?, ?, 0, 0, ?, NULL, NULL)",
-                               (name, rel, _dumps(load.inner[rel])))
-            continue
-        folder_row, parts = load.leaves[rel].rows(load.tree)  # one folder's blobs at a time
-        connection.execute("INSERT INTO folders VALUES (?, ?, 1, ?, ?, ?, ?)", (name, rel, *folder_row))
-        connection.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?)",
-                               [(name, rel, *part) for part in parts])
+        if load.tree.search_text is not None:
+            _drop_found(load, rel)
+    return True
+
+
+def _write_folder(load: _Load, rel: str) -> None:
+    """Store one folder of files (or pack) that changed: its row, its parts, its found rows."""
+    connection, name = load.connection, load.tree.name
+    folder = load.leaves[rel]
+    connection.execute("DELETE FROM folders WHERE tree = ? AND folder = ?", (name, rel))
+    connection.execute("DELETE FROM parts WHERE tree = ? AND folder = ?", (name, rel))
+    folder_row, parts = folder.rows(load.tree)  # one folder's blobs at a time
+    connection.execute("INSERT INTO folders VALUES (?, ?, 1, ?, ?, ?, ?, ?)", (name, rel, *folder_row))
+    connection.executemany("INSERT INTO parts VALUES (?, ?, ?, ?, ?, ?)", [(name, rel, *part) for part in parts])
+    if load.tree.search_text is not None:
+        _write_found(load, rel, folder)
+
+
+def _finish(load: _Load, clock: int, generation, top_ino: int) -> None:
+    """Store the folders above the files and the tree's new check."""
+    connection, name = load.connection, load.tree.name
+    for rel in sorted(rel for rel in load.dirty if rel in load.inner):
+        connection.execute("DELETE FROM folders WHERE tree = ? AND folder = ?", (name, rel))
+        connection.execute("INSERT INTO folders VALUES (?, ?, 0, 0, ?, NULL, NULL, NULL)",
+                           (name, rel, _dumps(load.inner[rel])))
     connection.execute("INSERT OR REPLACE INTO trees VALUES (?, ?, ?, ?, ?)",
                        (name, load.tree.fingerprint, top_ino, clock, (generation or 0) + 1))
     connection.execute("COMMIT")

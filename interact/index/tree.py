@@ -21,6 +21,14 @@ class Tree:
         self.parse = parse              # (bytes, path) -> (record, None) or (None, problem)
         self.part = part                # record -> (owner, done): the part it is stored in
         self.facets = facets            # record -> what a Narrowing's `choose` looks at (picklable)
+        # month packs, beside the folders of files one level up (interactions/YYYY/MM.pack.yaml):
+        # (bytes, path) -> {key: (record, None) or (None, problem)} (packs.read_pack)
+        self.parse_pack = None
+        # the full-text index: record -> its text (folded) and its place in the listing order
+        # (query.sort_code); None: the tree's records are not searched that way
+        self.search_text = None
+        self.sort_code = None
+        self.progress = None            # (label, total) -> a progress (see interact/progress.py)
 
 
 @dataclass(frozen=True)
@@ -34,6 +42,7 @@ class Narrowing:
     done: bool | None = None    # only done (True) or only not done (False) records
     # given the facets of a part's records, the positions of those that may match
     choose: Callable[[list], list[int]] | None = None
+    records: bool = True        # False: no stored record is wanted (a search through the full-text index)
 
 
 EVERYTHING = Narrowing()

@@ -1,7 +1,8 @@
 """Bringing one read's folders (`load`, a _Load) up to date with what changed since the last
 check (scan.py): a changed folder is listed again (names and inode numbers), so files that
 appeared, vanished or were replaced are found there; a new or replaced folder is walked in
-full; a changed file is noted. Every file found new or changed goes on `load.to_parse`."""
+full; a changed file is noted. Every file found new or changed goes on `load.to_parse`; a
+month pack that changed (or appeared) goes there whole, as (its key, None)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from .folders import _Folder
 from .storage import _complete, _entries
-from .walk import _depth, _join, _listing, is_record_name
+from .walk import _depth, _holds_packs, _is_pack, _join, _listing, is_record_name
 
 if TYPE_CHECKING:
     from .load import _Load
@@ -41,8 +42,11 @@ def _update(load: _Load, changed: list[str]) -> None:
 def _relist(load: _Load, rel: str, changed_files: dict) -> None:
     """A changed folder: what appeared in it, vanished or was replaced."""
     leaf = rel in load.leaves
+    if leaf and _is_pack(rel):
+        _read_again(load, rel)
+        return
     try:
-        now = _listing(load._folder_path(rel), leaf)
+        now = _listing(load._folder_path(rel), leaf, _holds_packs(load.tree, rel))
     except (FileNotFoundError, NotADirectoryError):
         return  # gone: its parent changed too, and drops it
     before = _entries(load, rel) if leaf else load.inner[rel]
@@ -50,10 +54,12 @@ def _relist(load: _Load, rel: str, changed_files: dict) -> None:
         return
     load.dirty.add(rel)
     if leaf:
-        items = _complete(load, rel).all_items()
-        load.leaves[rel].entries = now
+        folder = _complete(load, rel)
+        items = folder.all_items()
+        folder.entries = now
         for name in before.keys() - now.keys():
             items.pop(name, None)
+            folder.touched.add(name)
         changed_files.setdefault(rel, set()).update(name for name, ino in now.items() if before.get(name) != ino)
         return
     load.inner[rel] = now
@@ -80,6 +86,13 @@ def _reread(load: _Load, rel: str, names: set[str]) -> None:
         load.to_parse.append((rel, name))
 
 
+def _read_again(load: _Load, rel: str) -> None:
+    """A month pack that changed: read whole, as it is now."""
+    load.leaves[rel] = _Folder.new(rel, {})
+    load.dirty.add(rel)
+    load.to_parse.append((rel, None))
+
+
 def _drop(load: _Load, rel: str) -> None:
     """Forget a folder that vanished or was replaced, and every folder under it."""
     for folders in (load.inner, load.leaves):
@@ -92,8 +105,12 @@ def _drop(load: _Load, rel: str) -> None:
 def _walk(load: _Load, rel: str, path: str) -> None:
     """Read a folder in full: every file under it is parsed."""
     leaf = _depth(rel) == load.tree.depth
+    if leaf and _is_pack(rel):
+        load.walked.add(rel)
+        _read_again(load, rel)
+        return
     try:
-        entries = _listing(path, leaf)
+        entries = _listing(path, leaf, _holds_packs(load.tree, rel))
     except (FileNotFoundError, NotADirectoryError):
         return
     load.walked.add(rel)
@@ -103,6 +120,5 @@ def _walk(load: _Load, rel: str, path: str) -> None:
         for name in sorted(entries):
             _walk(load, _join(rel, name), os.path.join(path, name))
         return
-    folder = load.leaves[rel] = _Folder(len(entries), entries)
-    folder.items = {}
+    load.leaves[rel] = _Folder.new(rel, entries)
     load.to_parse += [(rel, name) for name in sorted(entries)]

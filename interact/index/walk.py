@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..packs import PACK_SUFFIX, is_pack_name, is_year_name
+
 RECORD_SUFFIX = ".yaml"
 
 
@@ -47,12 +49,28 @@ def record_files(top: Path, depth: int, stem_prefix: str = ""):
                 yield os.path.join(folder, name)
 
 
-def _listing(path: str, leaf: bool) -> dict[str, int]:
-    """{name: inode} of a folder's record files (leaf) or of its subfolders."""
+def _listing(path: str, leaf: bool, packs: bool = False) -> dict[str, int]:
+    """{name: inode} of a folder's record files (leaf) or of its subfolders, and, with `packs`
+    (a year folder of the interactions), of its month packs (never a link)."""
     if not leaf:
-        return {e.name: e.inode() for e in subfolders(path)}
+        listing = {e.name: e.inode() for e in subfolders(path)}
+        if packs:
+            with os.scandir(path) as entries:
+                listing.update((e.name, e.inode()) for e in entries
+                               if is_pack_name(e.name) and e.is_file(follow_symlinks=False))
+        return listing
     with os.scandir(path) as entries:
         return {e.name: e.inode() for e in entries if is_record_name(e.name)}
+
+
+def _holds_packs(tree, rel: str) -> bool:
+    """Whether the folder `rel` of `tree` is one whose month packs the index reads (a year
+    folder of the interactions, named by four digits, as packs.pack_files finds them)."""
+    return tree.parse_pack is not None and _depth(rel) == tree.depth - 1 and is_year_name(rel.rpartition("/")[2])
+
+
+def _is_pack(rel: str) -> bool:
+    return rel.endswith(PACK_SUFFIX)
 
 
 # --- folders by their path relative to the top -------------------------------------------

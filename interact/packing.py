@@ -1,0 +1,289 @@
+"""`interact pack`: each closed month's completed interactions folded into its pack (SPEC §11).
+
+A month is packed in two steps. Outside the store's lock its loose files are read: the valid,
+completed interactions that belong in that month are chosen and their canonical text made
+(the slow part). Then, under the lock, the pack is written (atomically) with what it held and
+the chosen records (a loose record wins over its packed copy), and only then are the loose
+files removed, those that did not change since they were read (a month left with nothing
+else is moved into .cache/ in one rename and emptied after the lock is let go: unlinking
+12,000 files takes seconds). Killed at any moment, every record is readable exactly once:
+before the pack is renamed into place nothing changed, and after it a record still loose is
+also packed, and the loose file wins (the same record). Run again, `pack` finishes the job
+(and removes what a killed run left in .cache/). A month's lock is held for the write, not
+the reading, so a `log` meanwhile waits a moment, not the whole run.
+
+Many files are shared between forked workers, a month at a time, which report each month
+as they finish it (for a progress bar).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from . import messages as msg
+from .files import NotPlainFile, is_link, read_plain_at
+from .index import is_record_name, subfolders
+from .layout import LOCAL_DIR
+from .canonical import canonical_text
+from .packs import Pack, is_year_name, pack_of, pack_text
+from .periods import PACK_AFTER_DEFAULT, months_before, months_in
+
+WORKERS_FROM = 4000  # loose files to look at: from this many, forked workers share the months
+WORKERS = 4  # at most
+AWAY_PREFIX = "packed-"  # .cache/packed-YYYY-MM-PID: a packed month's files, being removed
+
+
+@dataclass
+class Packed:
+    """What a run of `pack` did."""
+
+    records: int = 0                                   # loose records that went into packs
+    months: list[str] = field(default_factory=list)    # the packs written ('2024/05.pack.yaml')
+    left: list[tuple[str, str]] = field(default_factory=list)  # (pack, why) months left alone
+
+
+def first_kept(store, today: date, before: date | None = None) -> date:
+    """The first day of the first month that stays loose: `before` (a month's first day) when
+    given, else the month `pack_after` months (interact.yaml; default 3) before this one, so
+    that every month packed ended more than `pack_after` months ago."""
+    if before is not None:
+        if before > date(today.year, today.month, 1):
+            raise msg.pack_future_month(before, today)
+        return before
+    after = months_in(store.config.data.get("pack_after"))
+    return months_before(today, PACK_AFTER_DEFAULT if after is None else after)
+
+
+def months_due(store, kept_from: date) -> list[tuple[Path, int]]:
+    """(folder, how many files it holds) of each month folder before `kept_from` that holds
+    loose files: interactions/YYYY/MM with YYYY four digits and MM 01 to 12."""
+    top = store.dir("interaction")
+    if is_link(top):  # no reader follows it
+        return []
+    due = []
+    for year in subfolders(os.fspath(top)) if top.is_dir() else ():
+        if not is_year_name(year.name):
+            continue
+        for month in subfolders(year.path):
+            if month.name.isdigit() and 1 <= int(month.name) <= 12 and \
+                    (int(year.name), int(month.name)) < (kept_from.year, kept_from.month):
+                count = sum(1 for name in os.listdir(month.path) if is_record_name(name))
+                if count:
+                    due.append((Path(month.path), count))
+    return due
+
+
+def pack(store, kept_from: date) -> Packed:
+    """Pack every month before `kept_from`; `store.progress` shows how far it has got."""
+    clear_away(store)
+    due = months_due(store, kept_from)
+    done = Packed()
+    total = sum(count for _, count in due)
+    with store.progress(msg.packing_label(), total) as bar:
+        # twice as many workers as CPUs: while one waits on the disk (a month's files unlinked), another parses
+        ways = min(2 * (os.cpu_count() or 1), WORKERS) if total >= WORKERS_FROM and hasattr(os, "fork") else 1
+        for month, count, result in _run(store, due, ways):
+            bar.update(count)
+            _add(done, store, month, result)
+    return done
+
+
+def _add(done: Packed, store, month: Path, result: dict) -> None:
+    rel = store.relative(pack_of(month))
+    if result["left"]:
+        done.left.append((rel, result["left"]))
+    elif result["records"]:
+        done.records += result["records"]
+        done.months.append(rel)
+
+
+def _run(store, due: list[tuple[Path, int]], ways: int):
+    """(folder, files, result of pack_month) of each month, in this process or shared out."""
+    if ways <= 1 or len(due) <= 1:
+        for month, count in due:
+            yield month, count, pack_month(store, month)
+        return
+    shares = [due[i::ways] for i in range(ways)]
+    yield from _Workers(store, shares).results()
+
+
+def pack_month(store, month: Path) -> dict:
+    """Fold the month's completed loose records into its pack: {"records": how many, "left":
+    why the month was left alone (or None)}."""
+    result = {"records": 0, "left": None}
+    store.inside(month / "x")  # no link on the way to the month (the files are named from its folder)
+    try:
+        folder = os.open(month, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:  # gone meanwhile, or a link: nothing of it is read
+        return result
+    away = None
+    try:
+        chosen = _chosen(store, month, folder)
+        if not chosen:
+            return result
+        pack = Pack(store, pack_of(month))
+        with store.lock():
+            chosen = [(name, record, text) for name, seen, record, text in chosen if _signature_at(folder, name) == seen]
+            held = _held(store, pack, result)
+            if held is None or not chosen:
+                return result
+            texts = {rid: canonical_text(record) for rid, record in held.items()}
+            texts.update((record["id"], text) for _, record, text in chosen)
+            store.write(pack.path, pack_text(texts))
+            away = _put_away(store, month, folder, [name for name, _, _ in chosen])
+    finally:
+        os.close(folder)
+    if away is not None:
+        _remove(away)  # outside the lock: unlinking a month's files takes a while
+    result["records"] = len(chosen)
+    with contextlib.suppress(OSError):
+        os.rmdir(month)  # a month with nothing loose left: git keeps no empty folder either
+    return result
+
+
+def _put_away(store, month: Path, folder: int, names: list[str]) -> Path | None:
+    """Take the packed files out of the month (under the lock). A month that holds nothing else
+    is moved whole into .cache/ in one rename, and its files are unlinked after the lock is let
+    go (`_remove`); otherwise each file is unlinked here. The folder it went to, if any."""
+    store.note_written(month)  # once, not a path a file: a million of them would fill memory
+    if set(os.listdir(folder)) == set(names):
+        away = store.inside(store.root / LOCAL_DIR / f"{AWAY_PREFIX}{month.parent.name}-{month.name}-{os.getpid()}")
+        try:
+            away.parent.mkdir(exist_ok=True)
+            os.rename(month, away)
+            return away
+        except OSError:  # .cache cannot take it (another file system?): one file at a time
+            pass
+    for name in names:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(name, dir_fd=folder)
+    return None
+
+
+def _remove(folder: Path) -> None:
+    """Remove a folder of files put away, and anything left of one a killed run put away."""
+    with contextlib.suppress(OSError):
+        shutil.rmtree(folder)
+
+
+def clear_away(store) -> None:
+    """Remove what a killed `pack` put away in .cache/ and did not get to remove."""
+    cache = store.root / LOCAL_DIR
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(cache):
+            if entry.name.startswith(AWAY_PREFIX) and entry.is_dir(follow_symlinks=False):
+                _remove(Path(entry.path))
+
+
+def _chosen(store, month: Path, folder: int) -> list[tuple]:
+    """(file name, its signature, record, canonical text) of each loose file of the month
+    (open at `folder`) that holds a valid, completed interaction belonging in that month (the
+    others stay loose: outstanding work, and the files `interact check` reports)."""
+    chosen = []
+    where = (month.parent.name, month.name)
+    for name in sorted(os.listdir(folder)):
+        if not is_record_name(name):
+            continue
+        try:
+            data, info = read_plain_at(name, folder)
+        except (OSError, NotPlainFile):
+            continue
+        path = month / name
+        record, _ = store.parse_data(data, path, "interaction")
+        if record is None or not record.get("completed_at") or store.interaction_month(record) != where:
+            continue
+        chosen.append((name, _signature(info), record, canonical_text(record)))
+    return chosen
+
+
+def _signature(info: os.stat_result) -> tuple:
+    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _signature_at(folder: int, name: str) -> tuple | None:
+    """packs.signature of a file of the folder open at `folder`."""
+    try:
+        return _signature(os.stat(name, dir_fd=folder, follow_symlinks=False))
+    except OSError:
+        return None
+
+
+def _held(store, pack: Pack, result: dict) -> dict | None:
+    """{id: record} of what the pack holds now; None (and why, in `result`) when it holds a bad
+    record: a rewrite would lose it, so the month is left alone until it is mended."""
+    if not os.path.lexists(pack.path):
+        return {}
+    data = pack.data()
+    if data is None:
+        result["left"] = msg.pack_unreadable()
+        return None
+    held = {}
+    for record, problem in store.parse_pack(data, pack.path).values():
+        if record is None:
+            result["left"] = problem
+            return None
+        held[record["id"]] = record
+    return held
+
+
+class _Workers:
+    """Forked processes, each packing a share of the months and writing one line of JSON a
+    month as it finishes it; a worker that fails leaves its unfinished months to this process."""
+
+    def __init__(self, store, shares: list[list[tuple[Path, int]]]):
+        self.store = store
+        self.running = {}  # reading fd -> (pid, its months not reported yet)
+        for share in shares:
+            if share:
+                self._start(share)
+
+    def _start(self, share) -> None:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the worker: never returns
+            code = 1
+            try:
+                os.close(reader)
+                self.store.forked()
+                with open(writer, "w") as pipe:
+                    for month, _ in share:
+                        pipe.write(json.dumps(pack_month(self.store, month)) + "\n")
+                        pipe.flush()
+                code = 0
+            finally:
+                os._exit(code)
+        os.close(writer)
+        self.running[reader] = (pid, list(share))
+
+    def results(self):
+        import selectors
+
+        selector = selectors.DefaultSelector()
+        for fd in self.running:
+            selector.register(fd, selectors.EVENT_READ)
+        partial = dict.fromkeys(self.running, b"")
+        leftover = []
+        while partial:
+            for key, _ in selector.select():
+                fd = key.fd
+                chunk = os.read(fd, 1 << 16)
+                pid, pending = self.running[fd]
+                if chunk:
+                    *lines, partial[fd] = (partial[fd] + chunk).split(b"\n")
+                    for line in lines:
+                        month, count = pending.pop(0)
+                        yield month, count, json.loads(line)
+                    continue
+                selector.unregister(fd)
+                os.close(fd)
+                del partial[fd]
+                os.waitpid(pid, 0)
+                leftover += pending  # a worker that failed: its months are packed here
+        for month, count in leftover:
+            yield month, count, pack_month(self.store, month)
