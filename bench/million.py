@@ -93,7 +93,9 @@ def timed(argv: list[str], env: dict, cwd: Path | None = None) -> tuple[float, f
 def git_repository(root: Path) -> float:
     """Commit the store to a new repository (its folder); the seconds `git add` and commit took."""
     began = time.perf_counter()
-    for argv in (["git", "init", "-q"], ["git", "add", "-A"],
+    # no `git gc --auto` in the background (it repacks a million objects): it would share the
+    # CPUs with the measurements that follow
+    for argv in (["git", "init", "-q"], ["git", "config", "gc.auto", "0"], ["git", "add", "-A"],
                  ["git", "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "store"]):
         subprocess.run(argv, cwd=root, check=True, stdout=subprocess.DEVNULL)
     return time.perf_counter() - began

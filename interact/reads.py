@@ -270,8 +270,10 @@ class Reads:
         from .model import shortest_prefixes
 
         wanted = list(wanted)
+        if not wanted:
+            return {}  # an empty listing: no need to look at a million ids
         loaded = self._interaction_files
-        if loaded is None or not wanted:
+        if loaded is None:
             return shortest_prefixes(self.interaction_ids(), wanted=wanted)
         # the ids that share a wanted id's first characters, the only ones that can make its
         # prefix longer: of every loose file, valid or not, and of every stored record

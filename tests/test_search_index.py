@@ -143,6 +143,18 @@ def test_id_prefixes_are_unique_among_every_id_packed_and_loose(store):
     assert reader.id_prefixes(wanted) == shortest_prefixes(every, wanted=wanted)
 
 
+
+def test_a_listing_that_finds_nothing_looks_at_no_id(store, monkeypatch):
+    """An empty search or listing needs no prefixes: it must not read every id of the store."""
+    def every_id(self):
+        raise AssertionError("read every id for an empty listing")
+
+    monkeypatch.setattr(Store, "interaction_ids", every_id)
+    reader = Store(store)
+    assert reader.id_prefixes([]) == {}
+    reader.interactions()
+    assert reader.id_prefixes(iter(())) == {}
+
 def test_the_first_read_holds_a_few_folders_at_once_not_the_store(tmp_path, monkeypatch):
     root = make(tmp_path / "records", per_month=40)
     Run(root).ok("pack", "--before", "2026-06")  # packs and folders both

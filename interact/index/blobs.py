@@ -41,7 +41,6 @@ def _loads(blob: bytes):
     return _SafeUnpickler(io.BytesIO(blob)).load()
 
 
-
 def _unpickled(blob: bytes):
     """`_loads` of what the index holds: whatever garbage raises, it is damage."""
     try:
