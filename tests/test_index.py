@@ -277,6 +277,24 @@ def test_a_configuration_change_is_applied_to_what_the_index_holds(store):
     assert (interactions, warnings) == view(store, cache=False)[0:4:3]
 
 
+
+def test_an_index_of_an_older_format_with_large_pages_is_made_anew_with_small_ones(store):
+    """Indexes before FORMAT 10 had 64 KiB pages; SQLite changes a page size only in a new file."""
+    from interact.index.storage import FORMAT, PAGE_SIZE
+
+    run = Run(store)
+    expected = run.ok("--no-cache", "list", "--everyone", "--status", "all").stdout
+    path = store / ".cache" / index.INDEX_NAME
+    path.parent.mkdir(exist_ok=True)
+    with sqlite3.connect(path) as old:
+        old.execute("PRAGMA page_size = 65536")
+        old.execute("CREATE TABLE parts (tree TEXT, folder TEXT, records BLOB)")
+        old.execute(f"PRAGMA user_version = {FORMAT - 1}")
+    assert run.ok("list", "--everyone", "--status", "all").stdout == expected
+    with sqlite3.connect(path) as new:
+        assert new.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
+        assert new.execute("PRAGMA user_version").fetchone()[0] == FORMAT
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "rows", "planted"])
 def test_a_damaged_index_is_rebuilt_silently(store, damage, tmp_path, monkeypatch):
     run = Run(store)

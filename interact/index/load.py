@@ -17,7 +17,7 @@ from .found import _following, _full_text, _matches, _pack_ids, _packed_with_pre
 from .parse import _parsed, _read
 from .scan import _Ahead, _ChangeScan, _ClockFile
 from .storage import (INDEX_NAME, _begin, _connect, _finish, _folder_sizes, _read_folders, _read_parts,
-                      _stored_stems, _tree_row, _write_folder)
+                      _stored_stems, _tree_row, _unlink_index, _write_folder)
 from .tree import EVERYTHING, IndexUnavailable, Narrowing, Tree, _Damaged
 from .update import _update, _walk
 from .walk import _walk_key
@@ -133,9 +133,7 @@ class Index:
     def discard(self) -> None:
         """Remove a damaged index: the next read rebuilds it from the files."""
         self.close()
-        for suffix in ("", "-wal", "-shm"):
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(f"{self.path}{suffix}")
+        _unlink_index(self.path)
 
 
 @contextlib.contextmanager
