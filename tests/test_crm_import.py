@@ -3,7 +3,6 @@ units, split date and time, owners through `users`, Salesforce's subtypes and op
 
 import json
 import subprocess
-from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 

@@ -63,7 +63,7 @@ def test_control_characters_never_reach_the_file(run, demo):
     store = Store(demo)
     planned = Record({"id": new_id(), "type": "call", "contacts": ["jane-doe"], "assignee": "alice",
                       "created_by": "alice", "created_at": "2026-11-20T10:00:00+00:00", "due": "2026-12-01",
-                      "instructions": f"Call back\r\n{CONTROL}", "tags": [f"t\x1bag"]})
+                      "instructions": f"Call back\r\n{CONTROL}", "tags": ["t\x1bag"]})
     store.save_interaction(planned, new=True)
     data = run.ok("export", "--format", "ics").stdout_bytes
     text = data.decode("utf-8")

@@ -30,7 +30,6 @@ command's line, what was expected and what came, and, for a command that failed,
 from __future__ import annotations
 
 import difflib
-import os
 import re
 import shutil
 import subprocess

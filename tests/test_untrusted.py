@@ -17,7 +17,7 @@ from interact.model import (
 from interact.untrusted import NESTING, _NODE_PROPERTY, config_problems, nests_deeper
 
 BILLION_LAUGHS = "".join(
-    [f"x-laughs: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
+    ["x-laughs: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"]
     + [f"x-{level}: &{chr(98 + level)} [{', '.join([f'*{chr(97 + level)}'] * 9)}]\n" for level in range(8)])
 
 
