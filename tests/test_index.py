@@ -295,6 +295,26 @@ def test_an_index_of_an_older_format_with_large_pages_is_made_anew_with_small_on
         assert new.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
         assert new.execute("PRAGMA user_version").fetchone()[0] == FORMAT
 
+
+def test_an_older_index_that_cannot_be_removed_is_left_and_the_files_are_read(store, monkeypatch):
+    from interact.index import storage
+
+    run = Run(store)
+    expected = run.ok("--no-cache", "list", "--everyone", "--status", "all").stdout
+    path = store / ".cache" / index.INDEX_NAME
+    path.parent.mkdir(exist_ok=True)
+    with sqlite3.connect(path) as old:
+        old.execute("PRAGMA page_size = 65536")
+        old.execute("CREATE TABLE parts (tree TEXT, folder TEXT, records BLOB)")
+        old.execute(f"PRAGMA user_version = {storage.FORMAT - 1}")
+
+    def refused(name):
+        raise PermissionError(13, "Permission denied", str(name))
+
+    monkeypatch.setattr(storage, "_unlink_index", refused)  # as in a read-only .cache (the tests run as root)
+    assert run.ok("list", "--everyone", "--status", "all").stdout == expected
+    assert path.exists()
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "rows", "planted"])
 def test_a_damaged_index_is_rebuilt_silently(store, damage, tmp_path, monkeypatch):
     run = Run(store)

@@ -70,7 +70,10 @@ def _connect(cache_dir: Path, path: Path):
             if connection.execute("PRAGMA page_size").fetchone()[0] != PAGE_SIZE:
                 # an index of an older FORMAT, with 64 KiB pages: only a new file takes other pages
                 connection.close()
-                _unlink_index(path)
+                try:
+                    _unlink_index(path)
+                except OSError as error:  # a read-only .cache: the files are read instead
+                    raise IndexUnavailable(str(error)) from None
                 connection = sqlite3.connect(path, timeout=30, isolation_level=None)
             _create(connection)
         connection.execute("PRAGMA synchronous = NORMAL")  # a crash loses at most the last update
