@@ -4,6 +4,11 @@ whose YAML is one `key: value` line each. Such a record's lines are written here
 emitter would write them; any other record (a value that YAML must quote, a line break, a
 nested list, text that is not ASCII...) goes to model.dump. The tests compare the two on
 every record of the synthetic million and on random text: they must never differ.
+
+And the way back, for reading (`quick_load`): an interaction file in that form is read line
+by line, then written again; only when that gives its very text is the record taken, for
+then YAML would read the same record from it (what model.dump writes, the loader reads
+back). Any other text is left to the YAML parser, with its checks.
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from .serialisation import KEYS_BY_KIND, RecordDumper, _Flow, _FlowList, _styled
 
 _STR = "tag:yaml.org,2002:str"
 _INT = "tag:yaml.org,2002:int"
+_BOOL = "tag:yaml.org,2002:bool"
+_BOOLEANS = {"true": True, "false": False}
 # what the emitter refuses at the start of a plain scalar, and anywhere in a flow collection
 _FIRST = frozenset("-?:,[]{}#&*!|>'\"%@`.")
 _FLOW = frozenset(",?[]{}:")
@@ -79,3 +86,59 @@ def _plain(text: str, flow: bool) -> bool:
 @lru_cache(maxsize=1 << 16)
 def _reads_as(text: str) -> str:
     return _resolver.resolve(ScalarNode, text, (True, False))
+
+
+class _NotQuick(Exception):
+    """The text is not in the one-line-a-key form: the YAML parser reads it."""
+
+
+def quick_load(text: str | bytes) -> dict | None:
+    """The interaction `text` holds, when it is exactly its canonical text in the one-line-a-key
+    form (as `interact` writes most of them); None for any other text."""
+    if isinstance(text, bytes):
+        if not text.isascii():
+            return None
+        text = text.decode("ascii")
+    elif not text.isascii():
+        return None
+    if not text.endswith("\n") or "\r" in text:
+        return None
+    record = {}
+    try:
+        for line in text[:-1].split("\n"):
+            key, colon, value = line.partition(": ")
+            if not colon or not key or key in record:
+                return None
+            record[key] = _read_value(value)
+    except _NotQuick:
+        return None
+    return record if canonical_text(record) == text else None
+
+
+def _read_value(text: str):
+    if text.startswith("[") and text.endswith("]"):
+        return [_read_scalar(item) for item in _items(text)]
+    if text.startswith("{") and text.endswith("}"):
+        pairs = [item.partition(": ") for item in _items(text)]
+        if not all(colon for _, colon, _ in pairs):
+            raise _NotQuick
+        return {_read_scalar(key): _read_scalar(value) for key, _, value in pairs}
+    return _read_scalar(text)
+
+
+def _items(flow: str) -> list[str]:
+    inner = flow[1:-1]
+    return inner.split(", ") if inner else []
+
+
+def _read_scalar(text: str):
+    """A plain scalar as YAML reads it: text, a whole number or a boolean (anything else, such
+    as null or a float, is not in the quick form)."""
+    tag = _reads_as(text)
+    if tag == _STR:
+        return text
+    if tag == _INT and text.isdigit() and (text == "0" or text[0] != "0"):
+        return int(text)
+    if tag == _BOOL and text in _BOOLEANS:
+        return _BOOLEANS[text]
+    raise _NotQuick

@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import messages as msg
+from .canonical import quick_load
 from .config import CONFIG_TEMPLATE, DEFAULT_TYPES, Config
 from .ids import ID_ALPHABET, ID_LENGTH, MIN_PREFIX, derived_id, is_id, new_id, shortest_prefixes, slugify
 from .schema import (
@@ -61,7 +62,9 @@ RecordDumper.add_representer(Record, RecordDumper.represent_dict)
 
 def load(text: str | bytes, path=None) -> Record:
     """Parse one record file (see serialisation.load_data). Raises ValueError with the reason."""
-    data = load_data(text)
+    data = quick_load(text)  # most interaction files: read without the YAML parser, as it would
+    if data is None:
+        data = load_data(text)
     refuse_conflict_markers(text)
     if not isinstance(data, dict):
         raise ValueError(msg.not_a_mapping(type(data).__name__ if data is not None else "nothing"))
