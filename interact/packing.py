@@ -31,7 +31,7 @@ from .files import NotPlainFile, is_link, read_plain_at
 from .index import is_record_name, subfolders
 from .layout import LOCAL_DIR
 from .canonical import canonical_text
-from .packs import Pack, is_year_name, pack_of, pack_text
+from .packs import Pack, is_year_name, pack_of, pack_text, stat_signature
 from .periods import PACK_AFTER_DEFAULT, months_before, months_in
 
 WORKERS_FROM = 4000  # loose files to look at: from this many, forked workers share the months
@@ -198,18 +198,14 @@ def _chosen(store, month: Path, folder: int) -> list[tuple]:
         record, _ = store.parse_data(data, path, "interaction")
         if record is None or not record.get("completed_at") or store.interaction_month(record) != where:
             continue
-        chosen.append((name, _signature(info), record, canonical_text(record)))
+        chosen.append((name, stat_signature(info), record, canonical_text(record)))
     return chosen
-
-
-def _signature(info: os.stat_result) -> tuple:
-    return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _signature_at(folder: int, name: str) -> tuple | None:
     """packs.signature of a file of the folder open at `folder`."""
     try:
-        return _signature(os.stat(name, dir_fd=folder, follow_symlinks=False))
+        return stat_signature(os.stat(name, dir_fd=folder, follow_symlinks=False))
     except OSError:
         return None
 

@@ -139,12 +139,16 @@ def pack_files(top) -> list[tuple[str, str]]:
 
 
 def signature(path) -> tuple | None:
-    """What changes whenever a pack's bytes may have changed (its ctime moves on any write,
-    rename or chmod, and nothing sets it back); None when it is gone."""
+    """What changes whenever a pack's bytes may have changed; None when it is gone."""
     try:
-        info = os.lstat(path)
+        return stat_signature(os.lstat(path))
     except OSError:
         return None
+
+
+def stat_signature(info: os.stat_result) -> tuple:
+    """A file's signature from its stat: its ctime moves on any write, rename or chmod, and
+    nothing sets it back."""
     return (info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 

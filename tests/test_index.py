@@ -278,18 +278,26 @@ def test_a_configuration_change_is_applied_to_what_the_index_holds(store):
 
 
 
-def test_an_index_of_an_older_format_with_large_pages_is_made_anew_with_small_ones(store):
-    """Indexes before FORMAT 10 had 64 KiB pages; SQLite changes a page size only in a new file."""
-    from interact.index.storage import FORMAT, PAGE_SIZE
+def older_index(store: Path) -> Path:
+    """An index file as interact wrote it before FORMAT 10: 64 KiB pages, an older FORMAT."""
+    from interact.index.storage import FORMAT
 
-    run = Run(store)
-    expected = run.ok("--no-cache", "list", "--everyone", "--status", "all").stdout
     path = store / ".cache" / index.INDEX_NAME
     path.parent.mkdir(exist_ok=True)
     with sqlite3.connect(path) as old:
         old.execute("PRAGMA page_size = 65536")
         old.execute("CREATE TABLE parts (tree TEXT, folder TEXT, records BLOB)")
         old.execute(f"PRAGMA user_version = {FORMAT - 1}")
+    return path
+
+
+def test_an_index_of_an_older_format_with_large_pages_is_made_anew_with_small_ones(store):
+    """Indexes before FORMAT 10 had 64 KiB pages; SQLite changes a page size only in a new file."""
+    from interact.index.storage import FORMAT, PAGE_SIZE
+
+    run = Run(store)
+    expected = run.ok("--no-cache", "list", "--everyone", "--status", "all").stdout
+    path = older_index(store)
     assert run.ok("list", "--everyone", "--status", "all").stdout == expected
     with sqlite3.connect(path) as new:
         assert new.execute("PRAGMA page_size").fetchone()[0] == PAGE_SIZE
@@ -301,12 +309,7 @@ def test_an_older_index_that_cannot_be_removed_is_left_and_the_files_are_read(st
 
     run = Run(store)
     expected = run.ok("--no-cache", "list", "--everyone", "--status", "all").stdout
-    path = store / ".cache" / index.INDEX_NAME
-    path.parent.mkdir(exist_ok=True)
-    with sqlite3.connect(path) as old:
-        old.execute("PRAGMA page_size = 65536")
-        old.execute("CREATE TABLE parts (tree TEXT, folder TEXT, records BLOB)")
-        old.execute(f"PRAGMA user_version = {storage.FORMAT - 1}")
+    path = older_index(store)
 
     def refused(name):
         raise PermissionError(13, "Permission denied", str(name))
@@ -314,6 +317,7 @@ def test_an_older_index_that_cannot_be_removed_is_left_and_the_files_are_read(st
     monkeypatch.setattr(storage, "_unlink_index", refused)  # as in a read-only .cache (the tests run as root)
     assert run.ok("list", "--everyone", "--status", "all").stdout == expected
     assert path.exists()
+
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "rows", "planted"])
 def test_a_damaged_index_is_rebuilt_silently(store, damage, tmp_path, monkeypatch):
