@@ -42,8 +42,11 @@ def read_plain_at(path, dir_fd: int | None = None) -> tuple[bytes, os.stat_resul
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             raise NotPlainFile(msg.symbolic_link() if stat.S_ISLNK(info.st_mode) else msg.not_a_plain_file())
-        chunks, size = [], info.st_size + 1  # one read for a file that does not grow meanwhile
-        while chunk := os.read(fd, size):
+        data = os.read(fd, info.st_size + 1)
+        if len(data) == info.st_size:  # all it held when opened: no second read to see the end
+            return data, info
+        chunks = [data]  # it changed meanwhile: read to its end
+        while chunk := os.read(fd, 1 << 16):
             chunks.append(chunk)
         return b"".join(chunks), info
     finally:
