@@ -44,7 +44,7 @@ def canonical_text(record: dict, kind: str = "interaction") -> str:
 
 def _entry(key, value) -> str | None:
     """`key: value` as one line of the block mapping; None when it would be written otherwise."""
-    if not (isinstance(key, str) and _plain(key, False)):
+    if not _plain_key(key):
         return None
     kind = type(value)
     if kind is _FlowList:
@@ -81,6 +81,11 @@ def _plain(text: str, flow: bool) -> bool:
     if flow and not _FLOW.isdisjoint(text):
         return False
     return _reads_as(text) == _STR
+
+
+@lru_cache(maxsize=256)  # the same few keys in every record
+def _plain_key(key) -> bool:
+    return isinstance(key, str) and _plain(key, False)
 
 
 @lru_cache(maxsize=1 << 16)

@@ -89,7 +89,7 @@ def run(event: str, command: str, payload: dict, cwd: Path, environ: Mapping[str
     data = (json.dumps(payload, ensure_ascii=False) + "\n").encode()
     env = {**environ, "INTERACT_EVENT": event, "INTERACT_ID": str(payload.get("id", "")), **extra_env}
     deadline = time.monotonic() + timeout
-    with tempfile.TemporaryFile() as output, _no_sigpipe(), _reaping_orphans() as reaping:
+    with tempfile.TemporaryFile() as output, no_sigpipe(), _reaping_orphans() as reaping:
         try:
             # its own session (and so process group): a time-out stops all the shell started
             process = subprocess.Popen(command, shell=True, cwd=cwd, env=env, stdin=subprocess.PIPE,
@@ -115,9 +115,10 @@ def run(event: str, command: str, payload: dict, cwd: Path, environ: Mapping[str
     return text, None
 
 
-class _no_sigpipe:
-    """Writing to a hook that has closed its stdin is an EPIPE error (which communicate()
-    ignores), not the SIGPIPE that cli.main lets end interact quietly under `| head`."""
+class no_sigpipe:
+    """Writing to a pipe whose reader is gone (a hook that closed its stdin, a `pack` worker
+    that failed) is an EPIPE error (which communicate() ignores), not the SIGPIPE that
+    cli.main lets end interact quietly under `| head`."""
 
     def __enter__(self):
         import signal

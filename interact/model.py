@@ -38,13 +38,21 @@ class Record(dict):
     # The path may be set as a str: it becomes a Path when first asked for, so that
     # loading 100,000 records from the index does not build 100,000 Path objects.
     # `facets`: what the index keeps beside the record for narrowing a read (query.facets),
-    # when it was read with them: a search then does not fold 100,000 records again
-    __slots__ = ("_path", "facets")
+    # when it was read with them: a search then does not fold 100,000 records again.
+    # `_canonical`: set by `load` when the text it read was exactly the record's canonical
+    # text (model.dump), so that `pack` can take those bytes instead of writing them again.
+    __slots__ = ("_path", "facets", "_canonical")
 
     def __init__(self, *args, path=None, **kwargs):
         super().__init__(*args, **kwargs)
         self._path = path
         self.facets = None
+        self._canonical = False
+
+    @property
+    def read_canonical(self) -> bool:
+        """Whether `load` read it from its very canonical text (records from the index: no)."""
+        return getattr(self, "_canonical", False)  # the index builds records without __init__
 
     @property
     def path(self) -> Path | None:
@@ -63,12 +71,15 @@ RecordDumper.add_representer(Record, RecordDumper.represent_dict)
 def load(text: str | bytes, path=None) -> Record:
     """Parse one record file (see serialisation.load_data). Raises ValueError with the reason."""
     data = quick_load(text)  # most interaction files: read without the YAML parser, as it would
+    canonical = data is not None
     if data is None:
         data = load_data(text)
     refuse_conflict_markers(text)
     if not isinstance(data, dict):
         raise ValueError(msg.not_a_mapping(type(data).__name__ if data is not None else "nothing"))
-    return Record(data, path=path)
+    record = Record(data, path=path)
+    record._canonical = canonical
+    return record
 
 
 __all__ = [  # this module's own, and what it passes on from the modules of the record model

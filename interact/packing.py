@@ -28,6 +28,7 @@ from pathlib import Path
 
 from . import messages as msg
 from .files import NotPlainFile, is_link, read_plain_at
+from .hooks import no_sigpipe
 from .index import is_record_name, subfolders
 from .layout import LOCAL_DIR
 from .canonical import canonical_text
@@ -35,7 +36,7 @@ from .packs import Pack, is_year_name, pack_of, pack_text, stat_signature
 from .periods import PACK_AFTER_DEFAULT, months_before, months_in
 
 WORKERS_FROM = 4000  # loose files to look at: from this many, forked workers share the months
-WORKERS = 4  # at most
+WORKERS = 6  # at most
 AWAY_PREFIX = "packed-"  # .cache/packed-YYYY-MM-PID: a packed month's files, being removed
 
 
@@ -86,8 +87,9 @@ def pack(store, kept_from: date) -> Packed:
     done = Packed()
     total = sum(count for _, count in due)
     with store.progress(msg.packing_label(), total) as bar:
-        # twice as many workers as CPUs: while one waits on the disk (a month's files unlinked), another parses
-        ways = min(2 * (os.cpu_count() or 1), WORKERS) if total >= WORKERS_FROM and hasattr(os, "fork") else 1
+        # three workers a CPU: while some wait on the disk (a month's files read or unlinked), another
+        # parses (on 2 CPUs, 6 workers packed 16 months 7% quicker than 4; bench/RESULTS.md)
+        ways = min(3 * (os.cpu_count() or 1), WORKERS) if total >= WORKERS_FROM and hasattr(os, "fork") else 1
         for month, count, result in _run(store, due, ways):
             bar.update(count)
             _add(done, store, month, result)
@@ -109,8 +111,7 @@ def _run(store, due: list[tuple[Path, int]], ways: int):
         for month, count in due:
             yield month, count, pack_month(store, month)
         return
-    shares = [due[i::ways] for i in range(ways)]
-    yield from _Workers(store, shares).results()
+    yield from _Workers(store, due, min(ways, len(due))).results()
 
 
 def pack_month(store, month: Path) -> dict:
@@ -198,7 +199,8 @@ def _chosen(store, month: Path, folder: int) -> list[tuple]:
         record, _ = store.parse_data(data, path, "interaction")
         if record is None or not record.get("completed_at") or store.interaction_month(record) != where:
             continue
-        chosen.append((name, stat_signature(info), record, canonical_text(record)))
+        text = data.decode("ascii") if record.read_canonical else canonical_text(record)
+        chosen.append((name, stat_signature(info), record, text))
     return chosen
 
 
@@ -229,33 +231,52 @@ def _held(store, pack: Pack, result: dict) -> dict | None:
 
 
 class _Workers:
-    """Forked processes, each packing a share of the months and writing one line of JSON a
-    month as it finishes it; a worker that fails leaves its unfinished months to this process."""
+    """Forked processes that pack the months handed to them one at a time (the next month goes
+    to whichever finishes first, so a slow month or a busy CPU holds up no share of months),
+    each writing one line of JSON a month as it finishes it. A month whose worker failed is
+    packed by this process (`pack` run again over a part-packed month finishes it)."""
 
-    def __init__(self, store, shares: list[list[tuple[Path, int]]]):
+    def __init__(self, store, due: list[tuple[Path, int]], ways: int):
         self.store = store
-        self.running = {}  # reading fd -> (pid, its months not reported yet)
-        for share in shares:
-            if share:
-                self._start(share)
+        self.due = due
+        self.waiting = list(range(len(due) - 1, -1, -1))  # positions in `due`, taken from the end
+        self.running = {}  # its results' fd -> _Worker
+        for _ in range(ways):
+            self._start()
 
-    def _start(self, share) -> None:
-        reader, writer = os.pipe()
+    def _start(self) -> None:
+        months_read, months_write = os.pipe()
+        results_read, results_write = os.pipe()
         pid = os.fork()
         if pid == 0:  # the worker: never returns
             code = 1
             try:
-                os.close(reader)
+                os.close(months_write)
+                os.close(results_read)
+                for fd, other in self.running.items():  # the other workers' pipes: theirs to end
+                    os.close(fd)
+                    other.close()
                 self.store.forked()
-                with open(writer, "w") as pipe:
-                    for month, _ in share:
-                        pipe.write(json.dumps(pack_month(self.store, month)) + "\n")
-                        pipe.flush()
+                with open(months_read) as months, open(results_write, "w") as results:
+                    for line in months:  # a month's position in `due` a line, until the pipe is closed
+                        results.write(json.dumps(pack_month(self.store, self.due[int(line)][0])) + "\n")
+                        results.flush()
                 code = 0
             finally:
                 os._exit(code)
-        os.close(writer)
-        self.running[reader] = (pid, list(share))
+        os.close(months_read)
+        os.close(results_write)
+        worker = self.running[results_read] = _Worker(pid, months_write)
+        self._hand_out(worker)
+
+    def _hand_out(self, worker: "_Worker") -> None:
+        """The next month to `worker`; when none is left, its pipe is closed and it ends."""
+        worker.month = self.waiting.pop() if self.waiting else None
+        if worker.month is None:
+            worker.close()
+            return
+        with no_sigpipe(), contextlib.suppress(OSError):  # gone: its month is packed here when its results end
+            os.write(worker.months, b"%d\n" % worker.month)
 
     def results(self):
         import selectors
@@ -267,19 +288,34 @@ class _Workers:
         leftover = []
         while partial:
             for key, _ in selector.select():
-                fd = key.fd
+                fd, worker = key.fd, self.running[key.fd]
                 chunk = os.read(fd, 1 << 16)
-                pid, pending = self.running[fd]
                 if chunk:
                     *lines, partial[fd] = (partial[fd] + chunk).split(b"\n")
                     for line in lines:
-                        month, count = pending.pop(0)
-                        yield month, count, json.loads(line)
+                        done = worker.month
+                        self._hand_out(worker)
+                        yield (*self.due[done], json.loads(line))
                     continue
                 selector.unregister(fd)
                 os.close(fd)
                 del partial[fd]
-                os.waitpid(pid, 0)
-                leftover += pending  # a worker that failed: its months are packed here
-        for month, count in leftover:
-            yield month, count, pack_month(self.store, month)
+                os.waitpid(worker.pid, 0)
+                if worker.month is not None:  # it failed: its month is packed here
+                    worker.close()
+                    leftover.append(worker.month)
+        leftover += reversed(self.waiting)  # none, unless every worker failed
+        for position in leftover:
+            yield (*self.due[position], pack_month(self.store, self.due[position][0]))
+
+
+@dataclass
+class _Worker:
+    pid: int
+    months: int | None  # the fd it reads months from; None once closed
+    month: int | None = None  # the position in `due` of the month it packs
+
+    def close(self) -> None:
+        if self.months is not None:
+            os.close(self.months)
+            self.months = None

@@ -349,6 +349,28 @@ def test_many_months_in_forked_workers_give_what_one_process_gives(tmp_path, mon
     assert f"packed {4 * (records - 1)} interactions" in result.stderr
 
 
+def test_a_month_whose_worker_fails_is_packed_by_the_main_process(tmp_path, monkeypatch):
+    """Months are handed to the workers one at a time; a worker that dies (killed, out of
+    memory) costs nothing: its month, and any not handed out, are packed by `pack` itself."""
+    import os
+    from datetime import date
+
+    one, two = make(tmp_path / "one"), make(tmp_path / "two")
+    Run(one).ok("pack")
+    main, real = os.getpid(), packing.pack_month
+
+    def dies_on_may(store, month):
+        if os.getpid() != main and month.name == "05":
+            os._exit(9)
+        return real(store, month)
+
+    monkeypatch.setattr(packing, "WORKERS_FROM", 0)
+    monkeypatch.setattr(packing, "pack_month", dies_on_may)
+    done = packing.pack(Store(two), date(2026, 8, 1))
+    assert sorted(done.months) == sorted(packs(one)) and not done.left
+    assert packs(one) == packs(two) and loose(one) == loose(two)
+
+
 
 def test_canonical_text_is_model_dump_for_any_record(store):
     """pack writes records with canonical.canonical_text, model.dump's text made quicker for

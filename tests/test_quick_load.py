@@ -92,3 +92,20 @@ def test_a_store_with_packs_reads_the_same_records_either_way(tmp_path, monkeypa
     assert quick == [dict(r) for r in Store(store).interactions()]
     monkeypatch.setattr(model, "quick_load", lambda text: None)
     assert quick == [dict(r) for r in Store(store, cache=False).interactions()]
+
+
+def test_a_record_says_whether_it_was_read_from_its_very_canonical_text(tmp_path):
+    """`pack` takes the bytes of such a file as they are (and writes any other record's again)."""
+    record = {"id": "abcdefghjk", "type": "call", "when": "2026-11-24T14:30:00+00:00", "tags": ["vip"]}
+    text = dump(record, "interaction")
+    assert model.load(text).read_canonical and model.load(text.encode()).read_canonical
+    assert not model.load("# by hand\n" + text).read_canonical
+    assert not model.load(text.replace("call", "'call'")).read_canonical
+    assert not model.Record(record).read_canonical
+    from packstore import make
+
+    store = make(tmp_path / "records")
+    assert any(r.read_canonical for r in Store(store, cache=False).interactions())
+    Store(store).interactions()
+    from_index = Store(store).interactions()  # built by the unpickler, without __init__
+    assert from_index and not any(r.read_canonical for r in from_index)
