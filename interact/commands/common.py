@@ -158,8 +158,6 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
                         until_date, on_date, today, week, month, relates, generated, limit):
     """A query.Filter from the options of `filter_options`: people resolved, dates read, types checked."""
     from .. import messages as msg
-    from .. import people
-    from ..actions import relates_refs
     from ..periods import month_named, week_named
     from ..model import fold
     from ..query import Filter
@@ -185,12 +183,17 @@ def filter_from_options(env, *, status, everyone, to_user, contact, account, typ
     end = min((r[1] for r in ranges if r[1]), default=None)
     if start is not None and end is not None and start > end:  # never a silent empty list (SPEC §4)
         raise msg.range_reversed(start, end)
+    if contact is not None or account is not None or relates:  # the people and writing modules: only then
+        from .. import people
+        from ..drafts import relates_refs
+
+        contact = people.person(store, contact)[0]["id"] if contact is not None else None  # "" names nobody
+        account = people.account(store, account)["id"] if account is not None else None
+        relates = relates_refs(relates)
     return Filter(
-        status=status, assignee=assignee_from_options(env, everyone, to_user),
-        contact=people.person(store, contact)[0]["id"] if contact is not None else None,  # "" names nobody
-        account=people.account(store, account)["id"] if account is not None else None,
+        status=status, assignee=assignee_from_options(env, everyone, to_user), contact=contact, account=account,
         types=tuple(types), tags=tuple(tags), purpose=purpose, start=start, end=end,
-        relates=tuple(fold(ref) for ref in relates_refs(relates)), generated=generated, limit=limit,
+        relates=tuple(fold(ref) for ref in relates), generated=generated, limit=limit,
     )
 
 
